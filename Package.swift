@@ -1,0 +1,92 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Cairn: a durable, SWF-style workflow engine built with the Swift toolchain alone.
+// Layers run bottom-up: pure leaves (JSON, hashing, model, decider), then storage and I/O,
+// then the engine and activities, then the CLI. Nothing depends on WorkflowCLI.
+
+let package = Package(
+    name: "Cairn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cairn", targets: ["cairn"])
+    ],
+    targets: [
+        // MARK: Pure leaves
+
+        /// JSON values, a strict parser that records source positions, JSON pointers, canonical encoding.
+        .target(name: "StrictJSON"),
+        /// SHA-256 and CRC-32C, written from the specifications.
+        .target(name: "Hashing"),
+
+        // MARK: Model and decider (pure: no clock, randomness or I/O)
+
+        /// Workflow definitions, validation, templates, history events, decisions, limits.
+        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Hashing"]),
+        /// (definition, history) -> decisions.
+        .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "StrictJSON"]),
+
+        // MARK: Storage
+
+        /// Thin POSIX wrappers behind the DurableFileSystem protocol.
+        .target(name: "SystemIO"),
+        /// Append-only, checksummed history files; recovery; the state-directory lock.
+        .target(name: "HistoryStore", dependencies: ["WorkflowModel", "SystemIO", "Hashing", "StrictJSON"]),
+
+        // MARK: Runtime
+
+        /// The engine: executions, decision rounds, task lists, worker pool, timers, timeouts, retries.
+        .target(name: "WorkflowEngine", dependencies: ["WorkflowModel", "WorkflowDecider", "HistoryStore", "StrictJSON"]),
+
+        // MARK: RDS and activities
+
+        /// The RDS provider interface and its value types.
+        .target(name: "RDSCore", dependencies: ["WorkflowModel", "StrictJSON"]),
+        /// The embedded RDS simulator: durable state, status timeline, fault injection, secret store.
+        .target(name: "RDSSimulator", dependencies: ["RDSCore", "WorkflowModel", "SystemIO", "StrictJSON", "Hashing"]),
+        /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
+        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "StrictJSON"]),
+
+        // MARK: Command line
+
+        /// The `cairn` subcommands, argument parsing and terminal progress.
+        .target(
+            name: "WorkflowCLI",
+            dependencies: [
+                "WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
+                "RDSCore", "RDSSimulator", "Activities", "StrictJSON",
+            ]
+        ),
+        /// The executable: calls WorkflowCLI and exits with its code.
+        .executableTarget(name: "cairn", dependencies: ["WorkflowCLI"]),
+
+        // MARK: Test support
+
+        /// Manual clock, in-memory and fault-injecting file system, history builder.
+        .target(
+            name: "EngineTesting",
+            dependencies: ["WorkflowModel", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
+        ),
+
+        // MARK: Tests
+
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
+        .testTarget(name: "WorkflowDeciderTests", dependencies: ["WorkflowDecider", "WorkflowModel", "StrictJSON", "EngineTesting"]),
+        .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "EngineTesting", "Hashing"]),
+        .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
+        .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel"]),
+        .testTarget(name: "ActivitiesTests", dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
+        .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "WorkflowModel", "StrictJSON", "EngineTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WorkflowModel", "StrictJSON", "HistoryStore", "SystemIO"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

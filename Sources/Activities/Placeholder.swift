@@ -1,0 +1,1 @@
+// Module Activities: see docs/architecture.md.

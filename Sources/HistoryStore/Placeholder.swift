@@ -1,0 +1,1 @@
+// Module HistoryStore: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Module RDSCore: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Module RDSSimulator: see docs/architecture.md.

@@ -1,0 +1,52 @@
+/// The few file operations Cairn's durable state needs, behind a protocol so the history store and
+/// the simulator run on the real disk in production and on an in-memory, fault-injecting double in
+/// tests. Paths are absolute or relative to the process's working directory.
+///
+/// Durability contract: when ``AppendableFile/sync()``, ``createFileExclusively(at:contents:)`` or
+/// ``replaceFile(at:contents:)`` returns, the bytes (and, for new names, the directory entry) are on
+/// stable storage. Any method may throw ``SystemError``.
+public protocol DurableFileSystem: Sendable {
+    /// The whole contents of a file.
+    func readFile(at path: String) throws -> [UInt8]
+    /// Whether something exists at `path`.
+    func fileExists(at path: String) -> Bool
+    /// The names (not paths) in a directory, sorted.
+    func listDirectory(at path: String) throws -> [String]
+    /// Creates a directory and any missing parents with mode 0700, fsyncing each new entry's parent.
+    func createDirectory(at path: String) throws
+    /// Atomically creates `path` holding `contents`: afterwards either the whole file exists or
+    /// nothing does. Throws ``SystemError`` with code `alreadyExists` when `path` exists.
+    /// (write a temporary file, fsync it, link it to `path`, unlink the temporary, fsync the directory)
+    func createFileExclusively(at path: String, contents: [UInt8]) throws
+    /// Atomically replaces (or creates) `path` with `contents`.
+    /// (write a temporary file, fsync it, rename it over `path`, fsync the directory)
+    func replaceFile(at path: String, contents: [UInt8]) throws
+    /// Opens an existing file for appending.
+    func openForAppending(at path: String) throws -> any AppendableFile
+    /// Shortens a file to `length` bytes and fsyncs it.
+    func truncateFile(at path: String, toLength length: Int) throws
+    /// Removes a file and fsyncs its directory.
+    func removeFile(at path: String) throws
+    /// Takes an exclusive, non-blocking lock on `path` (creating it), held until the lock is released
+    /// or the process exits. Throws ``SystemError`` with code `wouldBlock` when another holder has it;
+    /// `holderDescription` is written into the file so the refusal can say who holds it.
+    func lockFile(at path: String, holderDescription: String) throws -> any FileLock
+}
+
+/// A file open for appending.
+public protocol AppendableFile: AnyObject, Sendable {
+    /// The file's length in bytes, including appends not yet synced.
+    var length: Int { get }
+    /// Writes all of `bytes` at the end of the file (retrying short writes and EINTR).
+    func append(_ bytes: [UInt8]) throws
+    /// fsync: everything appended so far is on stable storage when this returns.
+    func sync() throws
+    /// Closes the file.
+    func close()
+}
+
+/// A held lock.
+public protocol FileLock: AnyObject, Sendable {
+    /// Releases the lock.
+    func release()
+}

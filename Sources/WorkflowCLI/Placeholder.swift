@@ -1,0 +1,1 @@
+// Module WorkflowCLI: see docs/architecture.md.

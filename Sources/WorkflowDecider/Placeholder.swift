@@ -1,0 +1,1 @@
+// Module WorkflowDecider: see docs/architecture.md.

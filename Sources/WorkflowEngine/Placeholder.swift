@@ -1,0 +1,1 @@
+// Module WorkflowEngine: see docs/architecture.md.

@@ -1,0 +1,2 @@
+// The cairn executable: everything lives in WorkflowCLI.
+print("cairn: not built yet")
