@@ -39,6 +39,12 @@ public struct TemplateEvaluationError: Error, Sendable, Hashable, CustomStringCo
     /// What went wrong.
     public var message: String
 
+    /// Makes an error.
+    public init(expression: String, message: String) {
+        self.expression = expression
+        self.message = message
+    }
+
     public var description: String { "${\(expression)}: \(message)" }
 }
 

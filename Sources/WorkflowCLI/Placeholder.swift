@@ -1,1 +1,0 @@
-// Module WorkflowCLI: see docs/architecture.md.

@@ -1,1 +1,0 @@
-// Module WorkflowDecider: see docs/architecture.md.

@@ -1,0 +1,90 @@
+public import WorkflowModel
+import StrictJSON
+
+/// A history that the current decider would not have produced.
+public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable codes: `replay.decisionMismatch` (a recorded decision differs from the decider's),
+    /// `replay.unexpectedDecision` (recorded, but the decider does not make it),
+    /// `replay.invalidHistory` (the history is not a well-formed execution).
+    public var code: String
+    /// The event where replay diverged.
+    public var eventId: Int64
+    /// What differs, and what to do.
+    public var message: String
+
+    public var description: String { "\(code) at event \(eventId): \(message)" }
+}
+
+/// Replays a history through the decider and checks each recorded decision task.
+///
+/// For every `DecisionTaskCompleted`, the decider runs on the history up to its
+/// `DecisionTaskStarted`; the decisions recorded by that task must equal the decider's, in order.
+/// A task may have recorded only a prefix of them: a crash can cut a decision batch, and the missing
+/// decisions are then made by a later task.
+public enum ReplayVerifier {
+    /// Checks `history` against `definition`; returns the number of decision tasks checked.
+    @discardableResult
+    public static func verify(
+        definition: WorkflowDefinition, history: [HistoryEvent], catalog: ActivityCatalog = .builtIn
+    ) throws(ReplayError) -> Int {
+        var state = HistoryState()
+        var checked = 0
+        var index = 0
+        for (position, event) in history.enumerated() where event.eventId != Int64(position + 1) {
+            throw ReplayError(
+                code: "replay.invalidHistory", eventId: event.eventId,
+                message: "event ids must be contiguous from 1; found \(event.eventId) at position \(position + 1)")
+        }
+        while index < history.count {
+            let event = history[index]
+            state.apply(event)
+            index += 1
+            guard case .decisionTaskStarted = event.attributes else { continue }
+            let expected = Decider.evaluate(definition: definition, state: state, catalog: catalog).decisions
+            // The task's completion follows at once, or the task never completed (crash).
+            guard index < history.count, case .decisionTaskCompleted = history[index].attributes else { continue }
+            let completed = history[index]
+            state.apply(completed)
+            index += 1
+            var position = 0
+            while index < history.count,
+                DecisionRecorder.decisionTaskCompletedEventId(of: history[index].attributes) == completed.eventId
+            {
+                let recorded = history[index]
+                guard position < expected.count else {
+                    throw ReplayError(
+                        code: "replay.unexpectedDecision", eventId: recorded.eventId,
+                        message: "the history records \(recorded.eventType.rawValue) but the decider makes no "
+                            + "further decision here; the workflow definition or the decider changed")
+                }
+                let attributes = DecisionRecorder.attributes(
+                    for: expected[position], decisionTaskCompletedEventId: completed.eventId, state: state)
+                guard attributes == recorded.attributes else {
+                    throw ReplayError(
+                        code: "replay.decisionMismatch", eventId: recorded.eventId,
+                        message: "the history records \(summary(recorded.attributes)) but the decider now makes "
+                            + "\(summary(attributes)); the workflow definition or the decider changed")
+                }
+                state.apply(recorded)
+                position += 1
+                index += 1
+            }
+            checked += 1
+        }
+        return checked
+    }
+
+    static func summary(_ attributes: EventAttributes) -> String {
+        switch attributes {
+        case .activityTaskScheduled(let a): "ActivityTaskScheduled(\(a.activityId), \(a.activityType.name))"
+        case .activityTaskCancelRequested(let a): "ActivityTaskCancelRequested(\(a.activityId))"
+        case .timerStarted(let a): "TimerStarted(\(a.timerId), \(a.startToFireTimeout))"
+        case .timerCanceled(let a): "TimerCanceled(\(a.timerId))"
+        case .markerRecorded(let a): "MarkerRecorded(\(a.markerName), \(a.details.canonicalString()))"
+        case .workflowExecutionCompleted: "WorkflowExecutionCompleted"
+        case .workflowExecutionFailed(let a): "WorkflowExecutionFailed(\(a.reason))"
+        case .workflowExecutionCanceled: "WorkflowExecutionCanceled"
+        default: attributes.eventType.rawValue
+        }
+    }
+}

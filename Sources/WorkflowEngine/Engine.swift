@@ -1,0 +1,814 @@
+import Foundation
+public import HistoryStore
+public import StrictJSON
+public import WorkflowDecider
+public import WorkflowModel
+
+/// How an engine runs.
+public struct EngineConfiguration: Sendable {
+    /// In-process workers polling the task lists.
+    public var workerCount: Int
+    /// Recorded as the decider's and workers' identity, e.g. `cairn run (pid 4242)`.
+    public var identity: String
+    /// The activity types workflows may use.
+    public var catalog: ActivityCatalog
+    /// Makes run ids; UUIDs by default (tests pass a deterministic one).
+    public var makeRunId: @Sendable () -> String
+
+    /// Makes a configuration.
+    public init(
+        workerCount: Int = 64, identity: String = "cairn", catalog: ActivityCatalog = .builtIn,
+        makeRunId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+    ) {
+        self.workerCount = workerCount
+        self.identity = identity
+        self.catalog = catalog
+        self.makeRunId = makeRunId
+    }
+}
+
+/// What a caller needs to start an execution.
+public struct StartRequest: Sendable {
+    /// The workflow id.
+    public var executionId: String
+    /// The validated definition.
+    public var definition: WorkflowDefinition
+    /// The definition as canonical JSON, recorded in `WorkflowExecutionStarted`.
+    public var definitionJSON: JSONValue
+    /// `sha256:<hex>` of the canonical definition.
+    public var definitionDigest: String
+    /// The file it came from, for people.
+    public var definitionSource: String?
+    /// Inputs after defaults and type checks.
+    public var input: JSONObject
+
+    /// Makes a request.
+    public init(
+        executionId: String, definition: WorkflowDefinition, definitionJSON: JSONValue, definitionDigest: String,
+        definitionSource: String?, input: JSONObject
+    ) {
+        self.executionId = executionId
+        self.definition = definition
+        self.definitionJSON = definitionJSON
+        self.definitionDigest = definitionDigest
+        self.definitionSource = definitionSource
+        self.input = input
+    }
+}
+
+/// Things the engine tells its observer (the CLI's progress display, tests).
+public enum EngineNotification: Sendable {
+    /// Events are durable in the execution's history.
+    case eventsRecorded(executionId: String, events: [HistoryEvent])
+    /// A worker started an attempt.
+    case attemptStarted(executionId: String, activityId: String, attempt: Int, at: Timestamp)
+    /// An attempt failed and will be retried at `nextAttemptAt`.
+    case attemptFailed(executionId: String, activityId: String, attempt: Int, failure: ActivityFailure, nextAttemptAt: Timestamp)
+    /// A running activity reported progress.
+    case activityReport(executionId: String, activityId: String, message: String)
+    /// The engine stopped taking work after a storage failure.
+    case stopped(EngineError)
+}
+
+/// A live view of one execution, for progress displays.
+public struct ExecutionSnapshot: Sendable {
+    /// The execution's definition.
+    public var definition: WorkflowDefinition
+    /// The folded history.
+    public var state: HistoryState
+    /// Live attempts by activity id.
+    public var attempts: [String: AttemptInfo]
+}
+
+/// The live state of one activity's current attempt.
+public struct AttemptInfo: Sendable, Hashable {
+    /// The attempt number.
+    public var attempt: Int
+    /// queued, running or backoff.
+    public var phase: String
+    /// Since when it is in that phase.
+    public var since: Timestamp
+    /// The last failed attempt's reason and details.
+    public var lastFailure: ActivityFailure?
+    /// The latest progress text.
+    public var report: String?
+}
+
+/// The engine: runs executions durably. Every event is written (and fsynced) by the history store
+/// before anything that depends on it happens: no activity is dispatched, no timer armed, no result
+/// acknowledged before its event is on disk.
+///
+/// One decision task runs at a time per execution (the actor serializes them). Trigger events, the
+/// decision task and its decisions are written as one batch with one fsync.
+public actor Engine {
+    let store: HistoryStore
+    let handlers: [String: any ActivityHandler]
+    let clock: any WallClock
+    let configuration: EngineConfiguration
+    let observer: (@Sendable (EngineNotification) -> Void)?
+    let loadDefinition: @Sendable (JSONValue, String) throws -> WorkflowDefinition
+    let broker = TaskBroker()
+
+    var executions: [String: ExecutionRuntime] = [:]
+    var closedStatuses: [String: ExecutionStatus] = [:]
+    var tokens: [String: (executionId: String, scheduledEventId: Int64)] = [:]
+    var reports: [String: [String: String]] = [:]
+    var stoppedError: EngineError?
+    var workerTasks: [Task<Void, Never>] = []
+    var tokenCounter: UInt64 = 0
+
+    /// Makes an engine.
+    /// - Parameters:
+    ///   - store: the history store; the caller holds the state directory's lock.
+    ///   - handlers: activity handlers by type.
+    ///   - clock: time for events, timers and timeouts.
+    ///   - loadDefinition: turns the definition recorded in `WorkflowExecutionStarted` (and its
+    ///     recorded digest) back into a definition, refusing one whose digest does not match.
+    public init(
+        store: HistoryStore, handlers: [any ActivityHandler], clock: any WallClock,
+        configuration: EngineConfiguration = EngineConfiguration(),
+        loadDefinition: @escaping @Sendable (JSONValue, String) throws -> WorkflowDefinition,
+        observer: (@Sendable (EngineNotification) -> Void)? = nil
+    ) {
+        self.store = store
+        var byType: [String: any ActivityHandler] = [:]
+        for handler in handlers { byType[handler.activityType] = handler }
+        self.handlers = byType
+        self.clock = clock
+        self.configuration = configuration
+        self.loadDefinition = loadDefinition
+        self.observer = observer
+    }
+
+    // MARK: Lifecycle
+
+    /// Starts the in-process workers.
+    public func startWorkers() {
+        guard workerTasks.isEmpty else { return }
+        for index in 0..<configuration.workerCount {
+            let identity = "\(configuration.identity) worker \(index + 1)"
+            // Workers live as long as the engine; shutdown() cancels them.
+            workerTasks.append(
+                Task { [broker, handlers, clock] in
+                    await WorkerLoop(engine: self, broker: broker, handlers: handlers, clock: clock, identity: identity)
+                        .run()
+                })
+        }
+    }
+
+    /// Stops workers and deadlines without recording anything, as a crash would; open executions
+    /// continue on the next `resume`.
+    public func shutdown() {
+        broker.close()
+        for task in workerTasks { task.cancel() }
+        workerTasks = []
+        for (id, runtime) in executions {
+            for task in runtime.deadlines.values { task.cancel() }
+            for run in runtime.runs.values {
+                if case .running(let attempt) = run.phase { attempt.cancellation.cancel() }
+            }
+            for waiter in runtime.closeWaiters { waiter.resume(returning: .running) }
+            executions[id]?.closeWaiters = []
+        }
+        executions = [:]
+        tokens = [:]
+    }
+
+    // MARK: Starting, resuming, cancelling
+
+    /// Starts an execution: its first events are durable when this returns.
+    /// - Throws: ``EngineError`` (`engine.stopped`) or the store's error (`store.executionExists`, ...).
+    @discardableResult
+    public func start(_ request: StartRequest) throws -> WorkflowExecution {
+        try checkRunning()
+        let execution = WorkflowExecution(workflowId: request.executionId, runId: configuration.makeRunId())
+        let started = WorkflowExecutionStartedEventAttributes(
+            workflowExecution: execution,
+            workflowType: TypeName(name: request.definition.name, version: request.definitionDigest),
+            taskList: TaskList(name: "decisions"), input: .object(request.input),
+            executionStartToCloseTimeout: Interval.timeoutText(request.definition.executionTimeout),
+            taskStartToCloseTimeout: Limits.decisionTaskTimeout.description, definition: request.definitionJSON,
+            definitionDigest: request.definitionDigest, definitionSource: request.definitionSource,
+            identity: configuration.identity)
+        executions[request.executionId] = ExecutionRuntime(
+            executionId: request.executionId, definition: request.definition, state: HistoryState())
+        do {
+            try commit(request.executionId, trigger: [.workflowExecutionStarted(started)], creating: true)
+        } catch {
+            executions[request.executionId] = nil
+            throw error
+        }
+        return execution
+    }
+
+    /// Loads an execution from its history and continues it. Returns its status (closed executions
+    /// are only reported).
+    /// - Throws: ``EngineError`` for a quarantined history or a changed definition; store errors.
+    @discardableResult
+    public func resume(_ executionId: String) throws -> ExecutionStatus {
+        try checkRunning()
+        if executions[executionId] != nil { return .running }
+        let recovered = try store.load(executionId, repair: true)
+        if case .quarantined(let quarantine) = recovered.outcome {
+            throw EngineError(
+                code: "engine.quarantined",
+                message: "execution \(executionId) is quarantined: \(quarantine.reason) (\(quarantine.file), byte "
+                    + "\(quarantine.offset)). Its history is left untouched; inspect it, and restore it from a backup "
+                    + "or start a new execution.")
+        }
+        let state = HistoryState(events: recovered.events)
+        guard let started = state.started else {
+            throw EngineError(
+                code: "engine.invalidHistory",
+                message: "the history of \(executionId) has no WorkflowExecutionStarted event")
+        }
+        if state.isClosed {
+            closedStatuses[executionId] = state.status
+            return state.status
+        }
+        let definition = try loadDefinition(started.definition, started.definitionDigest)
+        var runtime = ExecutionRuntime(executionId: executionId, definition: definition, state: state)
+        var lastFailed: [Int64: ActivityAttemptFailed] = [:]
+        for record in recovered.records {
+            if case .attemptFailed(let attempt) = record { lastFailed[attempt.scheduledEventId] = attempt }
+        }
+        var trigger: [EventAttributes] = []
+        for activity in state.openActivities {
+            if let cancelRequested = activity.cancelRequestedEventId {
+                // Its worker died with the previous engine; nothing runs it now.
+                trigger.append(
+                    .activityTaskCanceled(
+                        ActivityTaskCanceledEventAttributes(
+                            scheduledEventId: activity.scheduledEventId, startedEventId: 0,
+                            latestCancelRequestedEventId: cancelRequested, details: "the engine restarted")))
+                continue
+            }
+            let failed = lastFailed[activity.scheduledEventId]
+            var run = ActivityRun(
+                scheduledEventId: activity.scheduledEventId, attributes: activity.scheduled,
+                scheduledAt: activity.scheduledAt, attempt: (failed?.attempt ?? 0) + 1,
+                phase: .backoff(until: failed?.nextAttemptAt ?? clock.now()))
+            if let failed { run.lastFailure = ActivityFailure(reason: failed.reason, details: failed.details) }
+            runtime.runs[activity.scheduledEventId] = run
+        }
+        executions[executionId] = runtime
+        try commit(executionId, trigger: trigger, runDecision: true)
+        guard let recoveredRuns = executions[executionId]?.runs.keys.sorted() else {
+            return closedStatuses[executionId] ?? .running
+        }
+        let now = clock.now()
+        for scheduledEventId in recoveredRuns {
+            // Runs scheduled by the recovery's own decision task are already queued.
+            guard let run = executions[executionId]?.runs[scheduledEventId], case .backoff(let until) = run.phase else {
+                continue
+            }
+            armScheduleToClose(executionId, scheduledEventId)
+            if until > now {
+                arm(executionId, .retry(scheduledEventId), at: until)
+            } else {
+                enqueue(executionId, scheduledEventId)
+            }
+        }
+        for timer in executions[executionId]?.state.openTimers ?? [] {
+            arm(executionId, .timer(timer.attributes.timerId), at: timer.fireAt)
+        }
+        armExecutionTimeout(executionId)
+        return .running
+    }
+
+    /// Records a cancellation request (SWF `RequestCancelWorkflowExecution`); the decider then
+    /// cancels open work and closes the execution. Asking twice is harmless.
+    public func requestCancel(_ executionId: String, identity: String) throws {
+        try checkRunning()
+        guard let runtime = executions[executionId] else {
+            if closedStatuses[executionId] != nil {
+                throw EngineError(code: "engine.executionClosed", message: "execution \(executionId) is already closed")
+            }
+            throw EngineError(
+                code: "engine.executionNotFound", message: "execution \(executionId) is not open in this engine")
+        }
+        guard !runtime.state.isCancelRequested else { return }
+        try commit(
+            executionId,
+            trigger: [.workflowExecutionCancelRequested(WorkflowExecutionCancelRequestedEventAttributes(identity: identity))])
+    }
+
+    /// Waits until the execution closes and returns how.
+    /// - Throws: ``EngineError`` `engine.stopped` when the engine stops first.
+    public func waitForClose(_ executionId: String) async throws -> ExecutionStatus {
+        if let status = closedStatuses[executionId] { return status }
+        try checkRunning()
+        guard executions[executionId] != nil else {
+            throw EngineError(code: "engine.executionNotFound", message: "execution \(executionId) is not open in this engine")
+        }
+        let status = await withCheckedContinuation { continuation in
+            executions[executionId]?.closeWaiters.append(continuation)
+        }
+        if status == .running, let stoppedError { throw stoppedError }
+        return status
+    }
+
+    /// The live state of an open execution.
+    public func snapshot(_ executionId: String) -> ExecutionSnapshot? {
+        guard let runtime = executions[executionId] else { return nil }
+        var attempts: [String: AttemptInfo] = [:]
+        for run in runtime.runs.values {
+            let (phase, since): (String, Timestamp) =
+                switch run.phase {
+                case .queued(_, let since): ("queued", since)
+                case .running(let attempt): ("running", attempt.startedAt)
+                case .backoff(let until): ("backoff", until)
+                }
+            attempts[run.attributes.activityId] = AttemptInfo(
+                attempt: run.attempt, phase: phase, since: since, lastFailure: run.lastFailure,
+                report: reports[runtime.executionId]?[run.attributes.activityId])
+        }
+        return ExecutionSnapshot(definition: runtime.definition, state: runtime.state, attempts: attempts)
+    }
+
+    // MARK: The worker protocol (used by in-process workers, and by remote workers later)
+
+    /// A worker picked up `taskToken`; returns false when the task is no longer valid (canceled,
+    /// timed out, or from before a restart): the worker must drop it.
+    public func beginAttempt(taskToken: String, identity: String, cancellation: AttemptCancellation) -> Bool {
+        guard stoppedError == nil, let (executionId, scheduledEventId) = tokens[taskToken],
+            var run = executions[executionId]?.runs[scheduledEventId],
+            case .queued(let token, _) = run.phase, token == taskToken
+        else { return false }
+        let now = clock.now()
+        run.phase = .running(
+            RunningAttempt(
+                token: taskToken, startedAt: now, identity: identity, lastHeartbeatAt: now, heartbeatDetails: nil,
+                cancellation: cancellation))
+        executions[executionId]?.runs[scheduledEventId] = run
+        cancelDeadline(executionId, .scheduleToStart(scheduledEventId))
+        if let startToClose = run.timeouts.startToClose {
+            arm(executionId, .startToClose(scheduledEventId), at: now.adding(startToClose), token: taskToken)
+        }
+        if let heartbeat = run.timeouts.heartbeat {
+            arm(executionId, .heartbeat(scheduledEventId), at: now.adding(heartbeat), token: taskToken)
+        }
+        if run.cancelRequested { cancellation.cancel() }
+        observer?(.attemptStarted(executionId: executionId, activityId: run.attributes.activityId, attempt: run.attempt, at: now))
+        return true
+    }
+
+    /// Records a heartbeat (no history event, as in SWF). Returns true when the attempt should stop:
+    /// cancellation was requested, or the token is no longer valid.
+    public func recordHeartbeat(taskToken: String, details: JSONValue?) -> Bool {
+        guard let (executionId, scheduledEventId) = tokens[taskToken],
+            var run = executions[executionId]?.runs[scheduledEventId],
+            case .running(var attempt) = run.phase, attempt.token == taskToken
+        else { return true }
+        let now = clock.now()
+        attempt.lastHeartbeatAt = now
+        attempt.heartbeatDetails = details
+        run.phase = .running(attempt)
+        executions[executionId]?.runs[scheduledEventId] = run
+        if let heartbeat = run.timeouts.heartbeat {
+            arm(executionId, .heartbeat(scheduledEventId), at: now.adding(heartbeat), token: taskToken)
+        }
+        return run.cancelRequested
+    }
+
+    /// Progress text from a running activity, for the live display.
+    public func recordReport(taskToken: String, message: String) {
+        guard let (executionId, scheduledEventId) = tokens[taskToken],
+            let run = executions[executionId]?.runs[scheduledEventId]
+        else { return }
+        reports[executionId, default: [:]][run.attributes.activityId] = message
+        observer?(.activityReport(executionId: executionId, activityId: run.attributes.activityId, message: message))
+    }
+
+    /// A worker finished an attempt. Durable before it returns.
+    /// - Throws: ``EngineError`` `engine.unknownToken` for a stale attempt (its result is refused),
+    ///   `engine.stopped` when the history could not be written.
+    public func finishAttempt(taskToken: String, outcome: AttemptOutcome) throws {
+        try checkRunning()
+        guard let (executionId, scheduledEventId) = tokens[taskToken],
+            let run = executions[executionId]?.runs[scheduledEventId],
+            case .running(let attempt) = run.phase, attempt.token == taskToken
+        else {
+            throw EngineError(
+                code: "engine.unknownToken",
+                message: "this activity task is no longer valid (it timed out, was canceled, or the engine restarted)")
+        }
+        switch outcome {
+        case .completed(let result):
+            if result.canonicalBytes().count > Limits.payloadBytesMax {
+                try attemptFailed(
+                    executionId, scheduledEventId,
+                    ActivityFailure(
+                        reason: "ResultTooLarge",
+                        details: "the result is larger than \(Limits.payloadBytesMax) bytes; return a reference instead",
+                        isNonRetryable: true))
+                return
+            }
+            try closeActivity(
+                executionId, scheduledEventId,
+                .activityTaskCompleted(
+                    ActivityTaskCompletedEventAttributes(scheduledEventId: scheduledEventId, startedEventId: 0, result: result)))
+        case .failed(let failure):
+            try attemptFailed(executionId, scheduledEventId, failure)
+        case .canceled(let details):
+            if run.cancelRequested {
+                try closeActivity(
+                    executionId, scheduledEventId,
+                    .activityTaskCanceled(
+                        ActivityTaskCanceledEventAttributes(
+                            scheduledEventId: scheduledEventId, startedEventId: 0,
+                            latestCancelRequestedEventId: cancelRequestedEventId(executionId, run) ?? 0,
+                            details: details)))
+            } else {
+                try attemptFailed(
+                    executionId, scheduledEventId,
+                    ActivityFailure(reason: "ActivityCanceled", details: details ?? "the activity stopped itself"))
+            }
+        }
+    }
+
+    // MARK: Attempt outcomes
+
+    func attemptFailed(_ executionId: String, _ scheduledEventId: Int64, _ failure: ActivityFailure) throws {
+        guard var run = executions[executionId]?.runs[scheduledEventId] else { return }
+        let now = clock.now()
+        let policy = run.attributes.retryPolicy
+        let nextAt = now.adding(policy.delay(afterAttempt: run.attempt))
+        let closeBy = run.timeouts.scheduleToClose.map { run.scheduledAt.adding($0) }
+        let retry =
+            !run.cancelRequested
+            && policy.allowsRetry(afterAttempt: run.attempt, reason: failure.reason, isNonRetryable: failure.isNonRetryable)
+            && (closeBy.map { nextAt < $0 } ?? true)
+        guard retry else {
+            try closeActivity(
+                executionId, scheduledEventId,
+                .activityTaskFailed(
+                    ActivityTaskFailedEventAttributes(
+                        scheduledEventId: scheduledEventId, startedEventId: 0, reason: failure.reason,
+                        details: failure.details)))
+            return
+        }
+        let record = ActivityAttemptFailed(
+            scheduledEventId: scheduledEventId, activityId: run.attributes.activityId, attempt: run.attempt,
+            reason: failure.reason, details: failure.details, timestamp: now, nextAttemptAt: nextAt)
+        try persist(executionId) { try store.append(executionId, records: [.attemptFailed(record)]) }
+        stopAttempt(executionId, &run)
+        run.lastFailure = failure
+        run.phase = .backoff(until: nextAt)
+        run.attempt += 1
+        executions[executionId]?.runs[scheduledEventId] = run
+        arm(executionId, .retry(scheduledEventId), at: nextAt)
+        observer?(
+            .attemptFailed(
+                executionId: executionId, activityId: run.attributes.activityId, attempt: record.attempt,
+                failure: failure, nextAttemptAt: nextAt))
+    }
+
+    /// Writes the activity's final outcome (preceded by `ActivityTaskStarted` when an attempt ran)
+    /// and runs a decision task.
+    func closeActivity(_ executionId: String, _ scheduledEventId: Int64, _ outcome: EventAttributes) throws {
+        guard var runtime = executions[executionId], var run = runtime.runs[scheduledEventId] else { return }
+        var trigger: [EventAttributes] = []
+        var startedEventId: Int64 = 0
+        if case .running(let attempt) = run.phase {
+            startedEventId = runtime.nextEventId
+            trigger.append(
+                .activityTaskStarted(
+                    ActivityTaskStartedEventAttributes(
+                        scheduledEventId: scheduledEventId, identity: attempt.identity, attempt: run.attempt)))
+        }
+        trigger.append(Self.settingStartedEventId(outcome, startedEventId))
+        stopAttempt(executionId, &run)
+        runtime = executions[executionId] ?? runtime
+        runtime.runs[scheduledEventId] = nil
+        executions[executionId] = runtime
+        for key in [
+            DeadlineKey.scheduleToClose(scheduledEventId), .scheduleToStart(scheduledEventId),
+            .startToClose(scheduledEventId), .heartbeat(scheduledEventId), .retry(scheduledEventId),
+        ] {
+            cancelDeadline(executionId, key)
+        }
+        reports[executionId]?[run.attributes.activityId] = nil
+        try commit(executionId, trigger: trigger)
+    }
+
+    static func settingStartedEventId(_ attributes: EventAttributes, _ startedEventId: Int64) -> EventAttributes {
+        switch attributes {
+        case .activityTaskCompleted(var a):
+            a.startedEventId = startedEventId
+            return .activityTaskCompleted(a)
+        case .activityTaskFailed(var a):
+            a.startedEventId = startedEventId
+            return .activityTaskFailed(a)
+        case .activityTaskTimedOut(var a):
+            a.startedEventId = startedEventId
+            return .activityTaskTimedOut(a)
+        case .activityTaskCanceled(var a):
+            a.startedEventId = startedEventId
+            return .activityTaskCanceled(a)
+        default:
+            return attributes
+        }
+    }
+
+    /// Forgets the running or queued attempt of `run` (its token becomes invalid).
+    func stopAttempt(_ executionId: String, _ run: inout ActivityRun) {
+        switch run.phase {
+        case .running(let attempt):
+            tokens[attempt.token] = nil
+            attempt.cancellation.cancel()
+        case .queued(let token, _):
+            tokens[token] = nil
+            broker.withdraw(taskToken: token, taskList: run.attributes.taskList.name)
+        case .backoff:
+            break
+        }
+        cancelDeadline(executionId, .startToClose(run.scheduledEventId))
+        cancelDeadline(executionId, .heartbeat(run.scheduledEventId))
+        cancelDeadline(executionId, .scheduleToStart(run.scheduledEventId))
+    }
+
+    func cancelRequestedEventId(_ executionId: String, _ run: ActivityRun) -> Int64? {
+        executions[executionId]?.state.activities[run.attributes.activityId]?.cancelRequestedEventId
+    }
+
+    // MARK: Deadlines
+
+    /// Fires a deadline. `token` ties attempt timeouts to the attempt they were armed for.
+    func fire(_ executionId: String, _ key: DeadlineKey, token: String?) {
+        guard stoppedError == nil, let runtime = executions[executionId] else { return }
+        executions[executionId]?.deadlines[key] = nil
+        do {
+            switch key {
+            case .timer(let timerId):
+                guard let timer = runtime.state.timers[timerId], timer.outcome == nil else { return }
+                try commit(
+                    executionId,
+                    trigger: [.timerFired(TimerFiredEventAttributes(timerId: timerId, startedEventId: timer.startedEventId))])
+            case .executionTimeout:
+                try commit(
+                    executionId, trigger: [.workflowExecutionTimedOut(WorkflowExecutionTimedOutEventAttributes())],
+                    runDecision: false)
+            case .retry(let id):
+                guard let run = runtime.runs[id], case .backoff = run.phase else { return }
+                enqueue(executionId, id)
+            case .scheduleToStart(let id):
+                guard let run = runtime.runs[id], case .queued = run.phase else { return }
+                try closeActivity(executionId, id, timedOut(id, .scheduleToStart, details: nil))
+            case .scheduleToClose(let id):
+                guard let run = runtime.runs[id] else { return }
+                var details: JSONValue?
+                if case .running(let attempt) = run.phase { details = attempt.heartbeatDetails }
+                try closeActivity(executionId, id, timedOut(id, .scheduleToClose, details: details))
+            case .startToClose(let id), .heartbeat(let id):
+                guard let run = runtime.runs[id], case .running(let attempt) = run.phase, attempt.token == token else { return }
+                let type: TimeoutType = if case .startToClose = key { .startToClose } else { .heartbeat }
+                try attemptTimedOut(executionId, id, type, attempt: attempt)
+            }
+        } catch {
+            // commit() has already stopped the engine and told the observer.
+        }
+    }
+
+    func attemptTimedOut(_ executionId: String, _ id: Int64, _ type: TimeoutType, attempt: RunningAttempt) throws {
+        guard let run = executions[executionId]?.runs[id] else { return }
+        let limit = type == .startToClose ? run.timeouts.startToClose : run.timeouts.heartbeat
+        let failure = ActivityFailure(
+            reason: "Timeout.\(type.rawValue)",
+            details: "attempt \(run.attempt) hit its \(type.rawValue) timeout (\(limit?.description ?? "?"))")
+        let policy = run.attributes.retryPolicy
+        let nextAt = clock.now().adding(policy.delay(afterAttempt: run.attempt))
+        let closeBy = run.timeouts.scheduleToClose.map { run.scheduledAt.adding($0) }
+        if !run.cancelRequested, policy.allowsRetry(afterAttempt: run.attempt, reason: failure.reason, isNonRetryable: false),
+            closeBy.map({ nextAt < $0 }) ?? true
+        {
+            try attemptFailed(executionId, id, failure)
+        } else {
+            try closeActivity(executionId, id, timedOut(id, type, details: attempt.heartbeatDetails))
+        }
+    }
+
+    func timedOut(_ id: Int64, _ type: TimeoutType, details: JSONValue?) -> EventAttributes {
+        .activityTaskTimedOut(
+            ActivityTaskTimedOutEventAttributes(scheduledEventId: id, startedEventId: 0, timeoutType: type, details: details))
+    }
+
+    /// Arms (or re-arms) a deadline task.
+    func arm(_ executionId: String, _ key: DeadlineKey, at deadline: Timestamp, token: String? = nil) {
+        guard executions[executionId] != nil else { return }
+        executions[executionId]?.deadlines[key]?.cancel()
+        // An unstructured task: a deadline outlives the call that arms it. It is cancelled
+        // explicitly when it is no longer needed, and checks on firing that it still applies.
+        let task = Task { [clock] in
+            do { try await clock.sleep(until: deadline) } catch { return }
+            await self.fire(executionId, key, token: token)
+        }
+        executions[executionId]?.deadlines[key] = task
+    }
+
+    func cancelDeadline(_ executionId: String, _ key: DeadlineKey) {
+        executions[executionId]?.deadlines.removeValue(forKey: key)?.cancel()
+    }
+
+    func armScheduleToClose(_ executionId: String, _ id: Int64) {
+        guard let run = executions[executionId]?.runs[id] else { return }
+        if let scheduleToClose = run.timeouts.scheduleToClose {
+            arm(executionId, .scheduleToClose(id), at: run.scheduledAt.adding(scheduleToClose))
+        }
+    }
+
+    func armExecutionTimeout(_ executionId: String) {
+        guard let runtime = executions[executionId], let started = runtime.state.started,
+            let startedAt = runtime.state.startedAt,
+            let timeout = Interval(timeoutText: started.executionStartToCloseTimeout)
+        else { return }
+        arm(executionId, .executionTimeout, at: startedAt.adding(timeout))
+    }
+
+    // MARK: Dispatch
+
+    /// Puts the run's next attempt in its task list.
+    func enqueue(_ executionId: String, _ id: Int64) {
+        guard let runtime = executions[executionId], var run = runtime.runs[id],
+            let execution = runtime.state.execution
+        else { return }
+        tokenCounter += 1
+        let token = "\(executionId)/\(id)/\(run.attempt)/\(tokenCounter)"
+        let now = clock.now()
+        run.phase = .queued(token: token, since: now)
+        executions[executionId]?.runs[id] = run
+        tokens[token] = (executionId, id)
+        if let scheduleToStart = run.timeouts.scheduleToStart {
+            arm(executionId, .scheduleToStart(id), at: now.adding(scheduleToStart))
+        }
+        broker.offer(
+            ActivityTask(
+                taskToken: token, workflowExecution: execution, activityId: run.attributes.activityId,
+                stepId: run.attributes.control.step, activityType: run.attributes.activityType,
+                taskList: run.attributes.taskList.name, input: run.attributes.input, attempt: run.attempt,
+                scheduledEventId: id))
+    }
+
+    // MARK: Writing
+
+    func checkRunning() throws {
+        if let stoppedError { throw stoppedError }
+    }
+
+    /// Runs `write`; a storage failure stops the engine (fail-stop: nothing after it is acknowledged).
+    func persist(_ executionId: String, _ write: () throws -> Void) throws {
+        do {
+            try write()
+        } catch {
+            let stopped = EngineError(
+                code: "engine.stopped",
+                message: "history writes failed for \(executionId): \(error). The engine stopped taking work; nothing "
+                    + "after the last durable event was acknowledged. Fix the cause and run `cairn resume`.")
+            stoppedError = stopped
+            observer?(.stopped(stopped))
+            shutdown()
+            throw stopped
+        }
+    }
+
+    /// Appends `trigger` events and, unless the execution is closed or `runDecision` is false, a
+    /// decision task with its decisions; writes them as one durable batch; then performs their
+    /// effects (dispatch, timers, cancellation, closing).
+    func commit(
+        _ executionId: String, trigger: [EventAttributes], runDecision: Bool = true, creating: Bool = false
+    ) throws {
+        guard var runtime = executions[executionId] else { return }
+        let now = clock.now()
+        var events: [HistoryEvent] = []
+        func append(_ attributes: EventAttributes) {
+            let event = HistoryEvent(eventId: runtime.nextEventId, eventTimestamp: now, attributes: attributes)
+            runtime.state.apply(event)
+            events.append(event)
+        }
+        for attributes in trigger { append(attributes) }
+        var immediatelyCanceled: [Int64] = []
+        var rounds = 0
+        while runDecision, !runtime.state.isClosed, rounds < 8 {
+            rounds += 1
+            switch runtime.state.openDecisionTask {
+            case let task? where task.startedEventId != nil:
+                // Started by an engine that died before completing it.
+                append(
+                    .decisionTaskTimedOut(
+                        DecisionTaskTimedOutEventAttributes(
+                            scheduledEventId: task.scheduledEventId, startedEventId: task.startedEventId ?? 0)))
+                append(decisionTaskScheduled())
+            case nil:
+                append(decisionTaskScheduled())
+            default:
+                break
+            }
+            let scheduledId = runtime.state.openDecisionTask?.scheduledEventId ?? 0
+            append(
+                .decisionTaskStarted(
+                    DecisionTaskStartedEventAttributes(scheduledEventId: scheduledId, identity: configuration.identity)))
+            let startedId = runtime.state.lastEventId
+            let decisions = Decider.evaluate(
+                definition: runtime.definition, state: runtime.state, catalog: configuration.catalog
+            ).decisions
+            append(
+                .decisionTaskCompleted(
+                    DecisionTaskCompletedEventAttributes(scheduledEventId: scheduledId, startedEventId: startedId)))
+            let completedId = runtime.state.lastEventId
+            var canceledNow: [EventAttributes] = []
+            for decision in decisions {
+                append(DecisionRecorder.attributes(for: decision, decisionTaskCompletedEventId: completedId, state: runtime.state))
+                // A task no worker holds is canceled at once (SWF does the same).
+                if case .requestCancelActivityTask(let activityId) = decision,
+                    let activity = runtime.state.activities[activityId],
+                    let run = runtime.runs[activity.scheduledEventId]
+                {
+                    if case .running = run.phase { continue }
+                    immediatelyCanceled.append(activity.scheduledEventId)
+                    canceledNow.append(
+                        .activityTaskCanceled(
+                            ActivityTaskCanceledEventAttributes(
+                                scheduledEventId: activity.scheduledEventId, startedEventId: 0,
+                                latestCancelRequestedEventId: runtime.state.lastEventId,
+                                details: "canceled before a worker started it")))
+                }
+            }
+            guard !canceledNow.isEmpty, !runtime.state.isClosed else { break }
+            for attributes in canceledNow { append(attributes) }
+        }
+        let records = events.map { HistoryRecord.event($0) }
+        if creating {
+            // Nothing exists yet, so a refused creation (an existing id, a bad id) leaves nothing to stop for.
+            try store.createExecution(executionId, records: records)
+        } else {
+            try persist(executionId) { try store.append(executionId, records: records) }
+        }
+        executions[executionId] = runtime
+        for id in immediatelyCanceled {
+            if var run = executions[executionId]?.runs[id] {
+                stopAttempt(executionId, &run)
+                cancelDeadline(executionId, .retry(id))
+                cancelDeadline(executionId, .scheduleToClose(id))
+            }
+            executions[executionId]?.runs[id] = nil
+        }
+        observer?(.eventsRecorded(executionId: executionId, events: events))
+        performEffects(executionId, events: events)
+    }
+
+    func decisionTaskScheduled() -> EventAttributes {
+        .decisionTaskScheduled(
+            DecisionTaskScheduledEventAttributes(
+                taskList: TaskList(name: "decisions"), startToCloseTimeout: Limits.decisionTaskTimeout.description))
+    }
+
+    /// What durable events set in motion.
+    func performEffects(_ executionId: String, events: [HistoryEvent]) {
+        for event in events {
+            guard executions[executionId] != nil else { return }
+            switch event.attributes {
+            case .workflowExecutionStarted:
+                armExecutionTimeout(executionId)
+            case .activityTaskScheduled(let attributes):
+                executions[executionId]?.runs[event.eventId] = ActivityRun(
+                    scheduledEventId: event.eventId, attributes: attributes, scheduledAt: event.eventTimestamp,
+                    attempt: 1, phase: .backoff(until: event.eventTimestamp))
+                armScheduleToClose(executionId, event.eventId)
+                enqueue(executionId, event.eventId)
+            case .activityTaskCancelRequested(let attributes):
+                guard let activity = executions[executionId]?.state.activities[attributes.activityId],
+                    var run = executions[executionId]?.runs[activity.scheduledEventId]
+                else { continue }
+                run.cancelRequested = true
+                executions[executionId]?.runs[activity.scheduledEventId] = run
+                if case .running(let attempt) = run.phase { attempt.cancellation.cancel() }
+            case .timerStarted(let attributes):
+                if let timer = executions[executionId]?.state.timers[attributes.timerId] {
+                    arm(executionId, .timer(attributes.timerId), at: timer.fireAt)
+                }
+            case .timerCanceled(let attributes):
+                cancelDeadline(executionId, .timer(attributes.timerId))
+            case .workflowExecutionCompleted, .workflowExecutionFailed, .workflowExecutionCanceled,
+                .workflowExecutionTimedOut:
+                close(executionId)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Forgets a closed execution: stops whatever still runs for it and wakes its waiters.
+    func close(_ executionId: String) {
+        guard var runtime = executions[executionId] else { return }
+        for task in runtime.deadlines.values { task.cancel() }
+        for id in runtime.runs.keys.sorted() {
+            if var run = runtime.runs[id] { stopAttempt(executionId, &run) }
+        }
+        let status = runtime.state.status
+        closedStatuses[executionId] = status
+        for waiter in runtime.closeWaiters { waiter.resume(returning: status) }
+        runtime.closeWaiters = []
+        executions[executionId] = nil
+        reports[executionId] = nil
+    }
+}

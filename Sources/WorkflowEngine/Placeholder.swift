@@ -1,1 +1,0 @@
-// Module WorkflowEngine: see docs/architecture.md.

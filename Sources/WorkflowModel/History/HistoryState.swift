@@ -1,0 +1,235 @@
+public import StrictJSON
+
+/// The state of an execution, folded from its events (SWF's "the history is the state").
+///
+/// Pure and incremental: ``apply(_:)`` is O(1) per event, so the engine keeps one up to date as it
+/// appends, and the decider, the CLI and replay checks build one from a history.
+public struct HistoryState: Sendable {
+    /// The `WorkflowExecutionStarted` attributes.
+    public private(set) var started: WorkflowExecutionStartedEventAttributes?
+    /// When the execution started.
+    public private(set) var startedAt: Timestamp?
+    /// The event that closed the execution, if closed.
+    public private(set) var closeEvent: HistoryEvent?
+    /// The id of the `WorkflowExecutionCancelRequested` event, if cancellation was requested.
+    public private(set) var cancelRequestedEventId: Int64?
+    /// Activities by activity id.
+    public private(set) var activities: [String: ActivityState] = [:]
+    /// Activity ids in the order they were scheduled.
+    public private(set) var activityOrder: [String] = []
+    /// Activity ids by scheduled event id.
+    public private(set) var activityIdsByScheduledEventId: [Int64: String] = [:]
+    /// Timers by timer id.
+    public private(set) var timers: [String: TimerState] = [:]
+    /// Timer ids in the order they were started.
+    public private(set) var timerOrder: [String] = []
+    /// Markers in the order recorded.
+    public private(set) var markers: [RecordedMarker] = []
+    /// A decision task that was scheduled (and maybe started) but not completed or timed out.
+    public private(set) var openDecisionTask: OpenDecisionTask?
+    /// The id of the last event applied (0 before any).
+    public private(set) var lastEventId: Int64 = 0
+    /// The timestamp of the last event applied.
+    public private(set) var lastEventTimestamp: Timestamp?
+    /// Number of events applied.
+    public private(set) var eventCount = 0
+
+    /// A decision task in progress.
+    public struct OpenDecisionTask: Sendable, Hashable {
+        /// The `DecisionTaskScheduled` event id.
+        public var scheduledEventId: Int64
+        /// The `DecisionTaskStarted` event id, once started.
+        public var startedEventId: Int64?
+    }
+
+    /// An empty state.
+    public init() {}
+
+    /// The state after `events`.
+    public init(events: some Sequence<HistoryEvent>) {
+        for event in events { apply(event) }
+    }
+
+    /// The execution's identity.
+    public var execution: WorkflowExecution? { started?.workflowExecution }
+    /// The execution's inputs after defaults.
+    public var inputs: JSONObject { started?.input.objectValue ?? JSONObject() }
+    /// Whether the execution has closed.
+    public var isClosed: Bool { closeEvent != nil }
+    /// Whether cancellation was requested.
+    public var isCancelRequested: Bool { cancelRequestedEventId != nil }
+
+    /// The execution's status.
+    public var status: ExecutionStatus {
+        guard let closeEvent else { return .running }
+        switch closeEvent.attributes {
+        case .workflowExecutionCompleted: return .completed
+        case .workflowExecutionFailed: return .failed
+        case .workflowExecutionCanceled: return .canceled
+        case .workflowExecutionTimedOut: return .timedOut
+        default: return .running
+        }
+    }
+
+    /// Activities that are scheduled and not closed, in scheduling order.
+    public var openActivities: [ActivityState] {
+        activityOrder.compactMap { id in activities[id].flatMap { $0.isOpen ? $0 : nil } }
+    }
+
+    /// Timers that are started and neither fired nor canceled, in start order.
+    public var openTimers: [TimerState] {
+        timerOrder.compactMap { id in timers[id].flatMap { $0.outcome == nil ? $0 : nil } }
+    }
+
+    /// Folds one event in. Events must arrive in id order.
+    public mutating func apply(_ event: HistoryEvent) {
+        lastEventId = event.eventId
+        lastEventTimestamp = event.eventTimestamp
+        eventCount += 1
+        switch event.attributes {
+        case .workflowExecutionStarted(let attributes):
+            started = attributes
+            startedAt = event.eventTimestamp
+        case .workflowExecutionCompleted, .workflowExecutionFailed, .workflowExecutionCanceled,
+            .workflowExecutionTimedOut:
+            closeEvent = event
+            openDecisionTask = nil
+        case .workflowExecutionCancelRequested:
+            if cancelRequestedEventId == nil { cancelRequestedEventId = event.eventId }
+        case .decisionTaskScheduled:
+            openDecisionTask = OpenDecisionTask(scheduledEventId: event.eventId)
+        case .decisionTaskStarted:
+            openDecisionTask?.startedEventId = event.eventId
+        case .decisionTaskCompleted, .decisionTaskTimedOut:
+            openDecisionTask = nil
+        case .activityTaskScheduled(let attributes):
+            activities[attributes.activityId] = ActivityState(
+                scheduled: attributes, scheduledEventId: event.eventId, scheduledAt: event.eventTimestamp)
+            activityOrder.append(attributes.activityId)
+            activityIdsByScheduledEventId[event.eventId] = attributes.activityId
+        case .activityTaskStarted(let attributes):
+            updateActivity(attributes.scheduledEventId) {
+                $0.startedEventId = event.eventId
+                $0.attempt = attributes.attempt
+                $0.startedAt = event.eventTimestamp
+            }
+        case .activityTaskCompleted(let attributes):
+            updateActivity(attributes.scheduledEventId) { $0.close(.completed(attributes.result), event) }
+        case .activityTaskFailed(let attributes):
+            updateActivity(attributes.scheduledEventId) {
+                $0.close(.failed(reason: attributes.reason, details: attributes.details), event)
+            }
+        case .activityTaskTimedOut(let attributes):
+            updateActivity(attributes.scheduledEventId) {
+                $0.close(.timedOut(attributes.timeoutType, details: attributes.details), event)
+            }
+        case .activityTaskCancelRequested(let attributes):
+            if var activity = activities[attributes.activityId], activity.cancelRequestedEventId == nil {
+                activity.cancelRequestedEventId = event.eventId
+                activities[attributes.activityId] = activity
+            }
+        case .activityTaskCanceled(let attributes):
+            updateActivity(attributes.scheduledEventId) { $0.close(.canceled, event) }
+        case .timerStarted(let attributes):
+            timers[attributes.timerId] = TimerState(
+                attributes: attributes, startedEventId: event.eventId, startedAt: event.eventTimestamp)
+            timerOrder.append(attributes.timerId)
+        case .timerFired(let attributes):
+            timers[attributes.timerId]?.outcome = .fired(eventId: event.eventId)
+        case .timerCanceled(let attributes):
+            timers[attributes.timerId]?.outcome = .canceled
+        case .markerRecorded(let attributes):
+            markers.append(RecordedMarker(eventId: event.eventId, attributes: attributes))
+        }
+    }
+
+    private mutating func updateActivity(_ scheduledEventId: Int64, _ change: (inout ActivityState) -> Void) {
+        guard let id = activityIdsByScheduledEventId[scheduledEventId], var activity = activities[id] else { return }
+        change(&activity)
+        activities[id] = activity
+    }
+}
+
+/// A marker and the id of the event that recorded it.
+public struct RecordedMarker: Sendable, Hashable {
+    /// The `MarkerRecorded` event id.
+    public var eventId: Int64
+    /// The marker's attributes.
+    public var attributes: MarkerRecordedEventAttributes
+}
+
+/// The status of an execution.
+public enum ExecutionStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case running
+    case completed
+    case failed
+    case canceled
+    case timedOut = "timed_out"
+    /// The history is damaged in the middle; the execution is set aside untouched.
+    case quarantined
+}
+
+/// What happened to one activity task.
+public struct ActivityState: Sendable, Hashable {
+    /// The `ActivityTaskScheduled` attributes.
+    public var scheduled: ActivityTaskScheduledEventAttributes
+    /// The `ActivityTaskScheduled` event id.
+    public var scheduledEventId: Int64
+    /// When it was scheduled.
+    public var scheduledAt: Timestamp
+    /// The `ActivityTaskStarted` event id (written with the outcome).
+    public var startedEventId: Int64?
+    /// When the attempt that produced the outcome started.
+    public var startedAt: Timestamp?
+    /// The attempt that produced the outcome.
+    public var attempt: Int = 0
+    /// The `ActivityTaskCancelRequested` event id.
+    public var cancelRequestedEventId: Int64?
+    /// The outcome, once closed.
+    public var outcome: ActivityOutcome?
+    /// The id of the closing event.
+    public var closedEventId: Int64?
+    /// When it closed.
+    public var closedAt: Timestamp?
+
+    /// Whether the task is still open.
+    public var isOpen: Bool { outcome == nil }
+
+    mutating func close(_ outcome: ActivityOutcome, _ event: HistoryEvent) {
+        guard self.outcome == nil else { return }
+        self.outcome = outcome
+        closedEventId = event.eventId
+        closedAt = event.eventTimestamp
+    }
+}
+
+/// How an activity task closed.
+public enum ActivityOutcome: Sendable, Hashable {
+    case completed(JSONValue)
+    case failed(reason: String, details: String)
+    case timedOut(TimeoutType, details: JSONValue?)
+    case canceled
+}
+
+/// What happened to one timer.
+public struct TimerState: Sendable, Hashable {
+    /// The `TimerStarted` attributes.
+    public var attributes: TimerStartedEventAttributes
+    /// The `TimerStarted` event id.
+    public var startedEventId: Int64
+    /// When it started.
+    public var startedAt: Timestamp
+    /// How it ended, once it has.
+    public var outcome: Outcome?
+
+    /// How a timer ends.
+    public enum Outcome: Sendable, Hashable {
+        case fired(eventId: Int64)
+        case canceled
+    }
+
+    /// When it fires.
+    public var fireAt: Timestamp {
+        startedAt.adding(Interval(timeoutText: attributes.startToFireTimeout) ?? .zero)
+    }
+}
