@@ -38,6 +38,12 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// An object from members whose keys are already known to be unique (the parser checks them),
+    /// so building it costs no lookups.
+    init(uniqueMembers: [Member]) {
+        members = uniqueMembers
+    }
+
     /// The number of members.
     public var count: Int { members.count }
     /// Whether the object has no members.

@@ -1,0 +1,105 @@
+public import WorkflowModel
+
+/// One record of a history file after the header: an SWF history event, or an engine bookkeeping
+/// record that is not an event.
+public enum HistoryRecord: Sendable, Hashable {
+    /// A history event; its JSON is SWF's (`eventId`, `eventTimestamp`, `eventType`, attributes).
+    case event(HistoryEvent)
+    /// A failed activity attempt the engine will retry.
+    case attemptFailed(ActivityAttemptFailed)
+
+    /// The event, if this record is one.
+    public var event: HistoryEvent? {
+        if case .event(let event) = self { return event }
+        return nil
+    }
+}
+
+/// A failed activity attempt that the engine will retry. It is written instead of an event so
+/// that retries (and long polling waits made of retries) do not grow the event history; on replay
+/// it tells the engine how many attempts were used and when the next one is due.
+public struct ActivityAttemptFailed: Sendable, Hashable, Codable {
+    /// The `ActivityTaskScheduled` event this attempt belongs to.
+    public var scheduledEventId: Int64
+    /// The activity id from that event.
+    public var activityId: String
+    /// The attempt that failed; 1 for the first.
+    public var attempt: Int
+    /// The failure reason (an error code such as `rds.throttled`).
+    public var reason: String
+    /// Details for people; never secrets.
+    public var details: String
+    /// When the failure was recorded.
+    public var timestamp: Timestamp
+    /// When the next attempt is due, or nil to run it at once.
+    public var nextAttemptAt: Timestamp?
+
+    /// Makes a record.
+    public init(
+        scheduledEventId: Int64, activityId: String, attempt: Int, reason: String, details: String,
+        timestamp: Timestamp, nextAttemptAt: Timestamp? = nil
+    ) {
+        self.scheduledEventId = scheduledEventId
+        self.activityId = activityId
+        self.attempt = attempt
+        self.reason = reason
+        self.details = details
+        self.timestamp = timestamp
+        self.nextAttemptAt = nextAttemptAt
+    }
+}
+
+extension HistoryRecord: Codable {
+    /// The value of the `record` key that marks an ``ActivityAttemptFailed`` record.
+    static let attemptFailedKind = "ActivityAttemptFailed"
+
+    /// Keys of a bookkeeping record; written by hand so the bytes never depend on how an encoder
+    /// merges two containers.
+    private enum Key: String, CodingKey {
+        case record, eventId
+        case scheduledEventId, activityId, attempt, reason, details, timestamp, nextAttemptAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        guard container.contains(.record) else {
+            self = .event(try HistoryEvent(from: decoder))
+            return
+        }
+        let kind = try container.decode(String.self, forKey: .record)
+        guard kind == Self.attemptFailedKind else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .record, in: container, debugDescription: "unknown record type \"\(kind)\"")
+        }
+        guard !container.contains(.eventId) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .eventId, in: container, debugDescription: "a bookkeeping record has no eventId")
+        }
+        self = .attemptFailed(
+            ActivityAttemptFailed(
+                scheduledEventId: try container.decode(Int64.self, forKey: .scheduledEventId),
+                activityId: try container.decode(String.self, forKey: .activityId),
+                attempt: try container.decode(Int.self, forKey: .attempt),
+                reason: try container.decode(String.self, forKey: .reason),
+                details: try container.decode(String.self, forKey: .details),
+                timestamp: try container.decode(Timestamp.self, forKey: .timestamp),
+                nextAttemptAt: try container.decodeIfPresent(Timestamp.self, forKey: .nextAttemptAt)))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .event(let event):
+            try event.encode(to: encoder)
+        case .attemptFailed(let failure):
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(Self.attemptFailedKind, forKey: .record)
+            try container.encode(failure.scheduledEventId, forKey: .scheduledEventId)
+            try container.encode(failure.activityId, forKey: .activityId)
+            try container.encode(failure.attempt, forKey: .attempt)
+            try container.encode(failure.reason, forKey: .reason)
+            try container.encode(failure.details, forKey: .details)
+            try container.encode(failure.timestamp, forKey: .timestamp)
+            try container.encodeIfPresent(failure.nextAttemptAt, forKey: .nextAttemptAt)
+        }
+    }
+}

@@ -1,0 +1,391 @@
+import Synchronization
+public import SystemIO
+import WorkflowModel
+
+/// Append-only, checksummed history files in a state directory: `<state>/LOCK` and
+/// `<state>/executions/<id>.history` (format: `docs/history-format.md`).
+///
+/// **Durability.** `createExecution` and `append` return only after the records are fsynced (and,
+/// for a new file, its directory entry), so anything the caller does after they return may depend
+/// on the records. **Fail-stop.** The first failed write or fsync stops all history writes of this
+/// store: a second fsync could report success without the lost data reaching the disk, so nothing
+/// is retried and nothing more is acknowledged; the process must restart and recover.
+/// **Ownership.** Writing (create, append, repair) requires holding the state directory's lock
+/// through ``lockStateDirectory(holder:)``; reading does not.
+///
+/// Thread-safe. Appends to different executions run concurrently; appends to one execution are
+/// serialized.
+public final class HistoryStore: Sendable {
+    /// The state directory, e.g. `.cairn`.
+    public let stateDirectory: String
+    /// `<state>/executions`.
+    public let executionsDirectory: String
+    private let fileSystem: any DurableFileSystem
+    private let state: Mutex<State>
+
+    private struct State {
+        /// Set by the first I/O failure while writing; never cleared.
+        var stopped: StoreError?
+        /// Identifies the lock this store holds, if any.
+        var lockToken: UInt64?
+        var nextLockToken: UInt64 = 1
+        /// Executions open for appending.
+        var writers: [String: Writer] = [:]
+        /// Executions found damaged by `load(repair: true)`.
+        var quarantined: [String: Quarantine] = [:]
+    }
+
+    /// One execution open for appending; its mutex serializes appends to that execution.
+    private final class Writer: Sendable {
+        struct State {
+            var file: (any AppendableFile)?
+            var sequence: EventSequence
+            var eventCount: Int
+        }
+
+        let path: String
+        let state: Mutex<State>
+
+        init(path: String, file: any AppendableFile, sequence: EventSequence, eventCount: Int) {
+            self.path = path
+            state = Mutex(State(file: file, sequence: sequence, eventCount: eventCount))
+        }
+
+        deinit {
+            state.withLock { $0.file?.close() }
+        }
+    }
+
+    /// A store over `<stateDirectory>`; creates `<stateDirectory>/executions` (mode 0700) if needed.
+    /// - Throws: ``StoreError`` `store.io` when the directory cannot be created.
+    public init(stateDirectory: String, fileSystem: any DurableFileSystem) throws {
+        var directory = stateDirectory
+        while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }
+        self.stateDirectory = directory
+        executionsDirectory = directory + "/executions"
+        self.fileSystem = fileSystem
+        state = Mutex(State())
+        do {
+            try fileSystem.createDirectory(at: executionsDirectory)
+        } catch {
+            throw StoreError(
+                code: StoreError.Code.io,
+                message: "cannot create the state directory \(executionsDirectory). Check the path and its permissions, "
+                    + "or choose another with --state-dir.",
+                cause: String(describing: error))
+        }
+    }
+
+    // MARK: Lock
+
+    /// Takes the exclusive lock on `<state>/LOCK`, recording `holder` (e.g.
+    /// `pid 4242, cairn run rollout.json, since 2026-01-01T10:00:00.000Z`) in it so a refused engine can
+    /// say who holds it. The lock lasts until released or until the process exits.
+    /// - Throws: ``StoreError`` `store.locked` when another engine (or another lock in this process)
+    ///   holds it; `store.io` on other failures.
+    public func lockStateDirectory(holder: String) throws -> any FileLock {
+        let path = stateDirectory + "/LOCK"
+        let lock: any FileLock
+        do {
+            lock = try fileSystem.lockFile(at: path, holderDescription: holder)
+        } catch let error as SystemError where error.code == .wouldBlock {
+            let holder = error.message.isEmpty ? "holder unknown" : error.message
+            throw StoreError(
+                code: StoreError.Code.locked,
+                message: "the state directory \(stateDirectory) is in use by another Cairn engine (\(holder)). "
+                    + "Wait for it to finish, or use --state-dir for a separate directory.",
+                cause: String(describing: error))
+        } catch {
+            throw StoreError(
+                code: StoreError.Code.io, message: "cannot lock the state directory \(stateDirectory) (\(path)).",
+                cause: String(describing: error))
+        }
+        let token = state.withLock { state in
+            let token = state.nextLockToken
+            state.nextLockToken += 1
+            state.lockToken = token
+            return token
+        }
+        return StateLock(lock: lock, store: self, token: token)
+    }
+
+    /// The state lock handed out by ``lockStateDirectory(holder:)``; releasing it also closes the
+    /// store for writing.
+    private final class StateLock: FileLock {
+        let lock: any FileLock
+        let store: HistoryStore
+        let token: UInt64
+
+        init(lock: any FileLock, store: HistoryStore, token: UInt64) {
+            self.lock = lock
+            self.store = store
+            self.token = token
+        }
+
+        func release() {
+            // Writers are dropped, not closed here: an append in flight keeps its writer alive and
+            // finishes; the handle closes when the last reference goes.
+            store.state.withLock { state in
+                guard state.lockToken == token else { return }
+                state.lockToken = nil
+                state.writers = [:]
+            }
+            lock.release()
+        }
+    }
+
+    // MARK: Paths and listing
+
+    /// `<state>/executions/<id>.history`.
+    public func historyPath(of executionId: String) -> String {
+        "\(executionsDirectory)/\(executionId).history"
+    }
+
+    /// The ids of every history in the state directory, sorted. Temporary files and `.torn-*`
+    /// copies are not histories.
+    /// - Throws: ``StoreError`` `store.io` when the directory cannot be read.
+    public func listExecutions() throws -> [String] {
+        let names: [String]
+        do {
+            names = try fileSystem.listDirectory(at: executionsDirectory)
+        } catch {
+            throw StoreError(
+                code: StoreError.Code.io, message: "cannot list \(executionsDirectory).", cause: String(describing: error))
+        }
+        let suffix = ".history"
+        return names.compactMap { name -> String? in
+            guard name.hasSuffix(suffix) else { return nil }
+            let id = String(name.dropLast(suffix.count))
+            return ExecutionID.isValid(id) ? id : nil
+        }
+        .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    // MARK: Writing
+
+    /// Creates the history of a new execution holding the header and `records`, atomically (the
+    /// whole file or nothing) and durably, and opens it for ``append(_:records:)``.
+    /// - Parameters:
+    ///   - executionId: a valid ``WorkflowModel/ExecutionID``; names the file.
+    ///   - records: normally `WorkflowExecutionStarted` (id 1) and what follows it.
+    /// - Throws: ``StoreError``: `store.invalidExecutionId`, `store.executionExists`,
+    ///   `store.invalidRecord`, `store.recordTooLarge`, `store.historyTooLong`, `store.notLocked`,
+    ///   `store.stopped` (this or an earlier write failed).
+    public func createExecution(_ executionId: String, records: [HistoryRecord]) throws {
+        try validate(executionId)
+        try requireWritable()
+        var sequence = EventSequence()
+        try check(records, against: &sequence, eventCount: 0)
+        var bytes = try HistoryFormat.headerLine(executionId: executionId)
+        for record in records { bytes += try HistoryFormat.line(for: record) }
+        let path = historyPath(of: executionId)
+        do {
+            try fileSystem.createFileExclusively(at: path, contents: bytes)
+        } catch let error as SystemError where error.code == .alreadyExists {
+            throw StoreError(
+                code: StoreError.Code.executionExists,
+                message: "an execution with id \"\(executionId)\" already exists (\(path)). Choose another id, or "
+                    + "resume that execution.")
+        } catch {
+            // The file may or may not exist now, and its name may not be durable: stop.
+            throw stop(path, error)
+        }
+        try openWriter(executionId, path: path, sequence: sequence, eventCount: records.count { $0.event != nil })
+    }
+
+    /// Appends `records` to an open execution with one write and one fsync; they are durable when
+    /// this returns. On any I/O error nothing is acknowledged and the store stops (fail-stop).
+    /// - Throws: ``StoreError``: `store.stopped`, `store.notOpen` (not created or loaded with
+    ///   `repair: true` by this store), `store.executionNotFound`, `store.quarantined`,
+    ///   `store.invalidRecord` (ids not contiguous), `store.recordTooLarge`, `store.historyTooLong`,
+    ///   `store.notLocked`, `store.invalidExecutionId`.
+    public func append(_ executionId: String, records: [HistoryRecord]) throws {
+        try validate(executionId)
+        let writer = try state.withLock { state -> Writer in
+            if let stopped = state.stopped { throw stopped }
+            try Self.requireLock(state, stateDirectory)
+            if let writer = state.writers[executionId] { return writer }
+            if let quarantine = state.quarantined[executionId] { throw Self.quarantinedError(quarantine) }
+            guard fileSystem.fileExists(at: historyPath(of: executionId)) else { throw notFound(executionId) }
+            throw StoreError(
+                code: StoreError.Code.notOpen,
+                message: "the execution \"\(executionId)\" is not open for writing in this engine; load it with "
+                    + "repair: true (after taking the state lock) before appending.")
+        }
+        guard !records.isEmpty else { return }
+        var bytes: [UInt8] = []
+        for record in records { bytes += try HistoryFormat.line(for: record) }
+        try writer.state.withLock { writerState in
+            guard let file = writerState.file else { throw stoppedError() ?? notOpenAfterFailure(executionId) }
+            if let stopped = stoppedError() { throw stopped }
+            var sequence = writerState.sequence
+            try check(records, against: &sequence, eventCount: writerState.eventCount)
+            do {
+                try file.append(bytes)
+                try file.sync()
+            } catch {
+                writerState.file = nil
+                file.close()
+                throw stop(writer.path, error)
+            }
+            writerState.sequence = sequence
+            writerState.eventCount += records.count { $0.event != nil }
+        }
+    }
+
+    // MARK: Reading and recovery
+
+    /// Reads and checks the history of `executionId` (see ``HistoryRecovery``).
+    ///
+    /// With `repair: false` nothing is modified, whatever is found. With `repair: true` (only the
+    /// lock holder, typically once per execution at start-up) a torn tail is copied to
+    /// `<file>.torn-<offset>` and cut off, so appends continue after the last valid record; an
+    /// `.empty` file (not even its header was written) is copied to `<file>.torn-0` and removed; an
+    /// intact or repaired history is opened for ``append(_:records:)``; a quarantined one is left
+    /// untouched and refuses appends with `store.quarantined`.
+    /// - Returns: the recovered records and the outcome found before any repair.
+    /// - Throws: ``StoreError``: `store.executionNotFound`, `store.invalidExecutionId`, `store.io`
+    ///   (cannot read); with `repair: true` also `store.notLocked` and `store.stopped`.
+    public func load(_ executionId: String, repair: Bool) throws -> RecoveredHistory {
+        try validate(executionId)
+        let path = historyPath(of: executionId)
+        guard repair else { return HistoryRecovery.scan(try read(executionId, path), file: path, expectedExecutionId: executionId) }
+
+        try requireWritable()
+        // Close any writer first so no append races with the repair.
+        let previous = state.withLock { state in
+            state.quarantined[executionId] = nil
+            return state.writers.removeValue(forKey: executionId)
+        }
+        previous?.state.withLock { writerState in
+            writerState.file?.close()
+            writerState.file = nil
+        }
+        let bytes = try read(executionId, path)
+        let recovered = HistoryRecovery.scan(bytes, file: path, expectedExecutionId: executionId)
+        var sequence = EventSequence()
+        for record in recovered.records { _ = sequence.accept(record) }
+        switch recovered.outcome {
+        case .intact:
+            break
+        case .tornTail(let offset, _):
+            do {
+                try fileSystem.replaceFile(at: "\(path).torn-\(offset)", contents: Array(bytes[offset...]))
+                try fileSystem.truncateFile(at: path, toLength: offset)
+            } catch {
+                throw stop(path, error)
+            }
+        case .empty:
+            do {
+                if !bytes.isEmpty { try fileSystem.replaceFile(at: "\(path).torn-0", contents: bytes) }
+                try fileSystem.removeFile(at: path)
+            } catch {
+                throw stop(path, error)
+            }
+            return recovered
+        case .quarantined(let quarantine):
+            state.withLock { $0.quarantined[executionId] = quarantine }
+            return recovered
+        }
+        try openWriter(executionId, path: path, sequence: sequence, eventCount: recovered.events.count)
+        return recovered
+    }
+
+    // MARK: Helpers
+
+    private func read(_ executionId: String, _ path: String) throws -> [UInt8] {
+        do {
+            return try fileSystem.readFile(at: path)
+        } catch let error as SystemError where error.code == .notFound {
+            throw notFound(executionId)
+        } catch {
+            throw StoreError(code: StoreError.Code.io, message: "cannot read \(path).", cause: String(describing: error))
+        }
+    }
+
+    private func openWriter(_ executionId: String, path: String, sequence: EventSequence, eventCount: Int) throws {
+        let file: any AppendableFile
+        do {
+            file = try fileSystem.openForAppending(at: path)
+        } catch {
+            throw stop(path, error)
+        }
+        let writer = Writer(path: path, file: file, sequence: sequence, eventCount: eventCount)
+        state.withLock { $0.writers[executionId] = writer }
+    }
+
+    /// Checks ordering and the event-count limit of `records` following `sequence`, advancing it.
+    private func check(_ records: [HistoryRecord], against sequence: inout EventSequence, eventCount: Int) throws {
+        for record in records {
+            if let problem = sequence.accept(record) {
+                throw StoreError(
+                    code: StoreError.Code.invalidRecord,
+                    message: "refusing to write a record that breaks the history's order: \(problem). Nothing was written.")
+            }
+        }
+        let total = eventCount + records.count { $0.event != nil }
+        if total > Limits.historyEventsMax {
+            throw StoreError(
+                code: StoreError.Code.historyTooLong,
+                message: "the history would have \(total) events, more than the limit of \(Limits.historyEventsMax). "
+                    + "Nothing was written.")
+        }
+    }
+
+    private func validate(_ executionId: String) throws {
+        if let problem = ExecutionID.problem(with: executionId) {
+            throw StoreError(code: StoreError.Code.invalidExecutionId, message: "invalid execution id: \(problem).")
+        }
+    }
+
+    private func requireWritable() throws {
+        try state.withLock { state in
+            if let stopped = state.stopped { throw stopped }
+            try Self.requireLock(state, stateDirectory)
+        }
+    }
+
+    private static func requireLock(_ state: State, _ stateDirectory: String) throws {
+        guard state.lockToken != nil else {
+            throw StoreError(
+                code: StoreError.Code.notLocked,
+                message: "writing histories in \(stateDirectory) requires its lock; call lockStateDirectory(holder:) first.")
+        }
+    }
+
+    private func stoppedError() -> StoreError? {
+        state.withLock { $0.stopped }
+    }
+
+    /// Enters the stopped state (keeping the first cause) and returns the error to throw.
+    private func stop(_ path: String, _ error: any Error) -> StoreError {
+        state.withLock { state in
+            if let stopped = state.stopped { return stopped }
+            let cause = String(describing: error)
+            let stopped = StoreError(
+                code: StoreError.Code.stopped,
+                message: "history writes stopped after an I/O error on \(path): \(cause). Nothing after the last "
+                    + "acknowledged event was acknowledged. Fix the disk (space, permissions) and restart Cairn; "
+                    + "histories are checked on restart.",
+                cause: cause)
+            state.stopped = stopped
+            return stopped
+        }
+    }
+
+    private func notFound(_ executionId: String) -> StoreError {
+        StoreError(
+            code: StoreError.Code.executionNotFound,
+            message: "no execution \"\(executionId)\" in \(executionsDirectory). `cairn list` shows the executions.")
+    }
+
+    private func notOpenAfterFailure(_ executionId: String) -> StoreError {
+        StoreError(
+            code: StoreError.Code.notOpen,
+            message: "the execution \"\(executionId)\" was closed for writing; load it with repair: true to reopen it.")
+    }
+
+    private static func quarantinedError(_ quarantine: Quarantine) -> StoreError {
+        StoreError(code: StoreError.Code.quarantined, message: quarantine.description)
+    }
+}

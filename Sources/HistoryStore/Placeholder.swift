@@ -1,1 +1,0 @@
-// Module HistoryStore: see docs/architecture.md.
