@@ -1,7 +1,7 @@
 import Foundation
 public import HistoryStore
 public import StrictJSON
-public import WorkflowDecider
+import WorkflowDecider
 public import WorkflowModel
 
 /// How an engine runs.
@@ -601,7 +601,7 @@ public actor Engine {
         // explicitly when it is no longer needed, and checks on firing that it still applies.
         let task = Task { [clock] in
             do { try await clock.sleep(until: deadline) } catch { return }
-            await self.fire(executionId, key, token: token)
+            self.fire(executionId, key, token: token)
         }
         executions[executionId]?.deadlines[key] = task
     }
