@@ -393,6 +393,15 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         return core.withLock { core in core.model.state.snapshots.map { $0.view(at: now) } }
     }
 
+    /// Whether `password` is the current password of `user` on the instance: lets tests and demos
+    /// check that a stored secret really opens the database. Not an API call; not logged.
+    public func checkPassword(region: String, instanceIdentifier: String, user: String, password: String) -> Bool {
+        let now = clock.now()
+        return core.withLock {
+            $0.model.checkPassword(region: region, instanceIdentifier: instanceIdentifier, user: user, password: password, now: now)
+        }
+    }
+
     /// The fault rules not yet consumed.
     public func faults() -> [FaultRule] {
         core.withLock { $0.model.state.faults }

@@ -637,6 +637,15 @@ struct SimulatorModel: Hashable, Sendable {
         state.instances[index] = record
     }
 
+    /// Whether `password` is `user`'s current password (compares salted hashes).
+    func checkPassword(region: String, instanceIdentifier: String, user: String, password: String, now: Timestamp) -> Bool {
+        guard let index = try? resolveInstance(instanceIdentifier, region: region, now: now),
+            let record = state.instances[index].users.first(where: { $0.name == user }),
+            let saltHex = record.salt, let hash = record.passwordHash, let salt = bytes(fromHex: saltHex)
+        else { return false }
+        return SHA256.hex(salt + Array(password.utf8)) == hash
+    }
+
     // MARK: Secrets Manager
 
     mutating func putSecret(name: String, value: String, region: String, tags: [Tag], now: Timestamp) throws -> (arn: String, created: Bool) {
