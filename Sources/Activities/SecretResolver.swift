@@ -108,6 +108,7 @@ public struct SecretResolutionError: Error, Sendable, Hashable, CustomStringConv
         self.isPermanent = isPermanent
     }
 
+    /// A one-line summary for logs and messages.
     public var description: String { "secret \(reference) cannot be resolved: \(reason)" }
 
     /// As an activity failure with reason `SecretUnavailable`.

@@ -21,6 +21,7 @@ public struct RDSError: Error, Sendable, Hashable, CustomStringConvertible {
         self.requestId = requestId
     }
 
+    /// A one-line summary for logs and messages.
     public var description: String { "\(code): \(message)" }
 
     /// Codes botocore's standard retry mode treats as throttling (rds-sigv4.md section 0 item 6).

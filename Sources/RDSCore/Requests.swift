@@ -72,13 +72,16 @@ public struct CreateDBInstanceRequest: Sendable, Hashable {
 }
 
 extension CreateDBInstanceRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// A summary with the password redacted.
     public var description: String {
         "CreateDBInstance(region: \(region), identifier: \(dbInstanceIdentifier), engine: \(engine), "
             + "class: \(dbInstanceClass), multiAZ: \(multiAZ), masterUsername: \(masterUsername), "
             + "masterUserPassword: \(masterUserPassword == nil ? "nil" : "<redacted>"), "
             + "manageMasterUserPassword: \(manageMasterUserPassword), tags: \(tags))"
     }
+    /// Same as `description`: the password stays redacted.
     public var debugDescription: String { description }
+    /// Reflection shows only the redacted description, so `dump` cannot leak the password.
     public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
 }
 
@@ -255,6 +258,7 @@ public struct ModifyDBInstanceRequest: Sendable, Hashable {
 }
 
 extension ModifyDBInstanceRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// A summary with the password redacted.
     public var description: String {
         "ModifyDBInstance(region: \(region), identifier: \(dbInstanceIdentifier), "
             + "class: \(dbInstanceClass ?? "-"), parameterGroup: \(dbParameterGroupName ?? "-"), "
@@ -262,7 +266,9 @@ extension ModifyDBInstanceRequest: CustomStringConvertible, CustomDebugStringCon
             + "masterUserPassword: \(masterUserPassword == nil ? "nil" : "<redacted>"), "
             + "applyImmediately: \(applyImmediately))"
     }
+    /// Same as `description`: the password stays redacted.
     public var debugDescription: String { description }
+    /// Reflection shows only the redacted description, so `dump` cannot leak the password.
     public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
 }
 

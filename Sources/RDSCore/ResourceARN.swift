@@ -45,5 +45,6 @@ public struct RDSResourceARN: Sendable, Hashable, CustomStringConvertible {
     /// The ARN text.
     public var text: String { "arn:\(partition):rds:\(region):\(account):\(resourceType):\(name)" }
 
+    /// A one-line summary for logs and messages.
     public var description: String { text }
 }

@@ -11,6 +11,7 @@ public struct Tag: Sendable, Hashable, Codable, CustomStringConvertible {
         self.value = value
     }
 
+    /// A one-line summary for logs and messages.
     public var description: String { "\(key)=\(value)" }
 }
 

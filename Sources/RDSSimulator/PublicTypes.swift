@@ -11,6 +11,7 @@ public enum FaultRule: Sendable, Hashable, Codable, CustomStringConvertible {
     /// time: measured from its creation when it is created later, or from now when it already exists.
     case instanceFails(identifier: String, after: Interval)
 
+    /// A one-line summary for logs and messages.
     public var description: String {
         switch self {
         case .failOperation(let op, let code, let times, let pattern):
@@ -71,5 +72,6 @@ public struct SimulatorError: Error, Sendable, Hashable, CustomStringConvertible
         self.message = message
     }
 
+    /// A one-line summary for logs and messages.
     public var description: String { "\(code): \(message)" }
 }

@@ -18,6 +18,9 @@ public import WorkflowModel
 ///
 /// Status is computed from the clock and the recorded schedule; nothing runs in the background.
 /// Simulated durations are divided by ``speed`` in wall-clock time.
+///
+/// One process owns the directory at a time (the engine's state-directory lock covers it); calls
+/// within the process are serialised by a lock, and each does its file I/O before it returns.
 public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministrator, Sendable {
     /// The directory holding the simulator's files.
     public let directory: String
@@ -199,6 +202,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
 
     // MARK: RDSProvider
 
+    /// `CreateDBInstance`: `creating` 4 min (+3 for Multi-AZ), `backing-up` 1 min, then `available`.
     public func createDBInstance(_ request: CreateDBInstanceRequest) async throws -> DBInstance {
         try perform(
             "CreateDBInstance", region: request.region, identifier: request.dbInstanceIdentifier, tags: request.tags,
@@ -206,6 +210,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         ) { try $0.createDBInstance(request, now: $1) }
     }
 
+    /// `CreateDBInstanceReadReplica`: `creating` 5 min (+2 across regions), then `available`; the source must be available with backups on.
     public func createDBInstanceReadReplica(_ request: CreateDBInstanceReadReplicaRequest) async throws -> DBInstance {
         try perform(
             "CreateDBInstanceReadReplica", region: request.region, identifier: request.dbInstanceIdentifier,
@@ -213,12 +218,14 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         ) { try $0.createDBInstanceReadReplica(request, now: $1) }
     }
 
+    /// `DescribeDBInstances`, with each instance's status computed from the clock.
     public func describeDBInstances(_ request: DescribeDBInstancesRequest) async throws -> [DBInstance] {
         try perform("DescribeDBInstances", region: request.region, identifier: request.dbInstanceIdentifier) {
             try $0.describeDBInstances(request, now: $1)
         }
     }
 
+    /// `CreateDBSnapshot`: `creating` 2 min while the instance shows `backing-up`.
     public func createDBSnapshot(_ request: CreateDBSnapshotRequest) async throws -> DBSnapshot {
         try perform(
             "CreateDBSnapshot", region: request.region, identifier: request.dbSnapshotIdentifier, tags: request.tags,
@@ -226,6 +233,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         ) { try $0.createDBSnapshot(request, now: $1) }
     }
 
+    /// `DescribeDBSnapshots`.
     public func describeDBSnapshots(_ request: DescribeDBSnapshotsRequest) async throws -> [DBSnapshot] {
         try perform(
             "DescribeDBSnapshots", region: request.region,
@@ -233,6 +241,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         ) { try $0.describeDBSnapshots(request, now: $1) }
     }
 
+    /// `RestoreDBInstanceFromDBSnapshot`: `creating` 5 min, `backing-up` 1 min; the database keeps the snapshot's users.
     public func restoreDBInstanceFromDBSnapshot(_ request: RestoreDBInstanceFromDBSnapshotRequest) async throws -> DBInstance {
         try perform(
             "RestoreDBInstanceFromDBSnapshot", region: request.region, identifier: request.dbInstanceIdentifier,
@@ -240,18 +249,21 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         ) { try $0.restoreDBInstanceFromDBSnapshot(request, now: $1) }
     }
 
+    /// `ModifyDBInstance`: `modifying` 2 min for class, parameter group or security groups; `resetting-master-credentials` 1 min for a password alone.
     public func modifyDBInstance(_ request: ModifyDBInstanceRequest) async throws -> DBInstance {
         try perform("ModifyDBInstance", region: request.region, identifier: request.dbInstanceIdentifier) {
             try $0.modifyDBInstance(request, now: $1)
         }
     }
 
+    /// `DeleteDBInstance`: `deleting` 2 min, then gone (`DBInstanceNotFound`).
     public func deleteDBInstance(_ request: DeleteDBInstanceRequest) async throws -> DBInstance {
         try perform("DeleteDBInstance", region: request.region, identifier: request.dbInstanceIdentifier) {
             try $0.deleteDBInstance(request, now: $1)
         }
     }
 
+    /// `ListTagsForResource` for an instance or snapshot ARN.
     public func listTagsForResource(_ request: ListTagsForResourceRequest) async throws -> [Tag] {
         try perform("ListTagsForResource", region: request.region, identifier: request.resourceName) {
             try $0.listTagsForResource(request, now: $1)
@@ -265,12 +277,14 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
 
     // MARK: SecretStore
 
+    /// Creates or updates a secret in `secrets.json`; logged as `PutSecretValue` (never with its value).
     public func putSecret(name: String, value: String, region: String, tags: [Tag]) async throws -> String {
         try perform("PutSecretValue", region: region, identifier: name, tags: tags) {
             try $0.putSecret(name: name, value: value, region: region, tags: tags, now: $1).arn
         }
     }
 
+    /// The secret's value, by ARN or name; logged as `GetSecretValue`.
     public func getSecretValue(arn: String) async throws -> String {
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
         let region = parts.count > 3 && arn.hasPrefix("arn:") ? String(parts[3]) : ""
@@ -281,12 +295,14 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
 
     // MARK: DatabaseUserAdministrator
 
+    /// The instance's users other than the master user and `rds*`; the instance must accept connections.
     public func listApplicationUsers(region: String, instanceIdentifier: String) async throws -> [String] {
         try perform("ListApplicationUsers", region: region, identifier: instanceIdentifier) {
             try $0.listApplicationUsers(region: region, instanceIdentifier: instanceIdentifier, now: $1)
         }
     }
 
+    /// Sets a database user's password (stored as a salted hash); the instance must accept connections.
     public func setPassword(region: String, instanceIdentifier: String, user: String, password: String) async throws {
         try perform("SetPassword", region: region, identifier: instanceIdentifier) {
             try $0.setPassword(region: region, instanceIdentifier: instanceIdentifier, user: user, password: password, now: $1)

@@ -292,6 +292,9 @@ import WorkflowModel
         _ = try await f.sim.modifyDBInstance(ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: resetPlain))
         let state = String(decoding: try f.fileSystem.readFile(at: "/state/sim/state.json"), as: UTF8.self)
         #expect(state.contains("passwordHash"))
+        #expect(f.sim.checkPassword(region: "us-east-1", instanceIdentifier: "orders", user: "cairn_admin", password: resetPlain))
+        #expect(!f.sim.checkPassword(region: "us-east-1", instanceIdentifier: "orders", user: "cairn_admin", password: masterPlain))
+        #expect(f.sim.checkPassword(region: "us-east-1", instanceIdentifier: "restored", user: "app_rw", password: appPlain))
         for (path, bytes) in f.fileSystem.allFiles {
             let text = String(decoding: bytes, as: UTF8.self)
             for secret in [masterPlain, appPlain, resetPlain] {
