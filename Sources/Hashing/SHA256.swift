@@ -99,26 +99,24 @@ public struct SHA256: Sendable {
                     }
                     for t in 16..<64 {
                         let x = w[t - 15], y = w[t - 2]
-                        let sigma0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x >> 3)
-                        let sigma1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y >> 10)
+                        let sigma0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x &>> 3)
+                        let sigma1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y &>> 10)
                         w[t] = sigma1 &+ w[t - 7] &+ sigma0 &+ w[t - 16]
                     }
                     var a = ha, b = hb, c = hc, d = hd, e = he, f = hf, g = hg, h = hh
-                    for t in 0..<64 {
-                        let bigSigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                        let choose = (e & f) ^ (~e & g)
-                        let t1 = h &+ bigSigma1 &+ choose &+ k[t] &+ w[t]
-                        let bigSigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = bigSigma0 &+ majority
-                        h = g
-                        g = f
-                        f = e
-                        e = d &+ t1
-                        d = c
-                        c = b
-                        b = a
-                        a = t1 &+ t2
+                    // Eight rounds per pass with the roles of a…h rotated, instead of shuffling
+                    // eight variables every round.
+                    var t = 0
+                    while t < 64 {
+                        SHA256.round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
+                        SHA256.round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
+                        SHA256.round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
+                        SHA256.round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
+                        SHA256.round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[t + 4])
+                        SHA256.round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[t + 5])
+                        SHA256.round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[t + 6])
+                        SHA256.round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[t + 7])
+                        t += 8
                     }
                     ha = ha &+ a
                     hb = hb &+ b
@@ -142,6 +140,21 @@ public struct SHA256: Sendable {
         h7 = hh
     }
 
+    /// One FIPS 180-4 round: `d += T1` and `h = T1 + T2`, where `kw` is K[t] + W[t].
+    @inline(__always)
+    private static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32
+    ) {
+        let bigSigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+        let choose = g ^ (e & (f ^ g))  // Ch(e, f, g) with one operation fewer
+        let t1 = h &+ bigSigma1 &+ choose &+ kw
+        let bigSigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+        let majority = (a & b) | (c & (a | b))  // Maj(a, b, c)
+        d = d &+ t1
+        h = t1 &+ bigSigma0 &+ majority
+    }
+
     /// K: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
     private static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
@@ -156,9 +169,10 @@ public struct SHA256: Sendable {
 }
 
 extension UInt32 {
-    /// Rotates right by `count` bits (0 < count < 32).
+    /// Rotates right by `count` bits (0 < count < 32). Masking shifts compile to a rotate; the
+    /// checked `>>`/`<<` would add range tests to every round.
     @inline(__always)
     fileprivate func rotatedRight(_ count: UInt32) -> UInt32 {
-        (self >> count) | (self << (32 &- count))
+        (self &>> count) | (self &<< (32 &- count))
     }
 }

@@ -158,7 +158,7 @@ extension ByteParser {
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<position + length]), as: UTF8.self)
             let value = text.unicodeScalars.first.map { String($0.value, radix: 16, uppercase: true) } ?? "?"
-            return "'\(text)' (U+\(value))"
+            return "'\(text)' (U+\(String(repeating: "0", count: max(0, 4 - value.count)))\(value))"
         }
     }
 

@@ -35,7 +35,21 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public init(_ pairs: [(String, JSONValue)]) {
         members = []
         members.reserveCapacity(pairs.count)
-        for (key, value) in pairs { self[key] = value }
+        guard pairs.count > 16 else {
+            for (key, value) in pairs { self[key] = value }
+            return
+        }
+        // Large inputs index keys so building stays linear instead of scanning per key.
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(pairs.count)
+        for (key, value) in pairs {
+            if let position = positions[key] {
+                members[position].value = value
+            } else {
+                positions[key] = members.count
+                members.append(Member(key: key, value: value))
+            }
+        }
     }
 
     /// An object from members whose keys are already known to be unique (the parser checks them),

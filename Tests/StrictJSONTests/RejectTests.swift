@@ -189,7 +189,8 @@ private let empty = JSONSyntaxError.Code.emptyDocument
         ("1e400", "the number 1e400 is outside the range of a 64-bit floating-point number (about ±1.8e308); write it as a string"),
         ("\"\\uD800\"", "'\\uD800' is a high surrogate and must be followed by a low surrogate '\\uDC00'…'\\uDFFF'"),
         ("\"a\tb\"", "control character U+0009 in a string must be escaped; write \\t"),
-        ("[é]", "expected a value or ']'; found 'é' (U+E9)"),
+        ("[é]", "expected a value or ']'; found 'é' (U+00E9)"),
+        ("[😀]", "expected a value or ']'; found '😀' (U+1F600)"),
         ("1 2", "found '2' after the JSON value; a document holds exactly one value"),
     ])
     func messagesSayWhatToDo(text: String, message: String) {

@@ -1,1 +1,0 @@
-// Module Activities: see docs/architecture.md.

@@ -1,1 +1,0 @@
-// Module RDSCore: see docs/architecture.md.

@@ -1,1 +1,0 @@
-// Module RDSSimulator: see docs/architecture.md.

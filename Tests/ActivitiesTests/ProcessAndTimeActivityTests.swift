@@ -1,0 +1,113 @@
+import Activities
+import EngineTesting
+import Foundation
+import StrictJSON
+import Testing
+import WorkflowModel
+
+@Suite struct ExecActivityTests {
+    @Test func sendsInputOnStdinAndParsesStdout() async throws {
+        let h = try Harness()
+        let output = try await h.run("exec", ["command": ["/bin/sh", "-c", "cat"], "input": ["b": [1, 2], "a": "x"]])
+        #expect(output == ["a": "x", "b": [1, 2]])
+    }
+
+    @Test func emptyStdoutIsNullAndEnvIsPassed() async throws {
+        let h = try Harness()
+        #expect(try await h.run("exec", ["command": ["/bin/sh", "-c", "true"]]) == .null)
+        let output = try await h.run("exec", ["command": ["sh", "-c", #"printf '{"v":"%s"}' "$CAIRN_TEST_VALUE""#], "env": ["CAIRN_TEST_VALUE": "hello"]])
+        #expect(output == ["v": "hello"])
+        let directory = try await h.run("exec", ["command": ["/bin/sh", "-c", #"printf '"%s"' "$(pwd)""#], "workingDirectory": "/tmp"])
+        #expect(directory == "/tmp")
+    }
+
+    @Test func aNonZeroExitIsExecFailedWithTheStderrTail() async throws {
+        let h = try Harness()
+        let failure = await h.failure { try await h.run("exec", ["command": ["/bin/sh", "-c", "echo boom >&2; exit 3"]]) }
+        #expect(failure?.reason == "ExecFailed")
+        #expect(failure?.details == "exit status 3; stderr ends with: boom\n")
+        #expect(failure?.isNonRetryable == false)
+        let long = await h.failure {
+            try await h.run("exec", ["command": ["/bin/sh", "-c", "head -c 5000 /dev/zero | tr '\\0' x >&2; echo END >&2; exit 1"]])
+        }
+        let details = long?.details ?? ""
+        let tail = details.components(separatedBy: "stderr ends with: ").last ?? ""
+        #expect(tail.utf8.count == Limits.execStderrTailMax)
+        #expect(tail.hasSuffix("xEND\n"))
+    }
+
+    @Test func aMissingProgramIsCommandNotFound() async throws {
+        let h = try Harness()
+        for command: JSONValue in [["cairn-no-such-program-xyz"], ["/nonexistent/bin/tool"], ["/tmp"]] {
+            let failure = await h.failure { try await h.run("exec", ["command": command]) }
+            #expect(failure?.reason == "CommandNotFound")
+            #expect(failure?.isNonRetryable == true)
+        }
+    }
+
+    @Test func nonJSONStdoutIsInvalidOutputWithoutQuotingIt() async throws {
+        let h = try Harness()
+        let failure = await h.failure { try await h.run("exec", ["command": ["/bin/sh", "-c", "echo not-json-output"]]) }
+        #expect(failure?.reason == "InvalidOutput")
+        #expect(failure?.details.contains("not-json-output") == false)
+    }
+
+    @Test func badInputIsInvalidInput() async throws {
+        let h = try Harness()
+        for input: JSONValue in [
+            ["command": []], ["command": "ls"], ["command": ["ls"], "env": ["X": 1]], ["command": ["ls"], "workingDirectory": "/nonexistent-dir"],
+        ] {
+            let failure = await h.failure { try await h.run("exec", input) }
+            #expect(failure?.reason == "InvalidInput")
+        }
+    }
+
+    @Test func cancellationTerminatesTheProcess() async throws {
+        let h = try Harness()
+        let handler = h.handlers["exec"]!
+        let context = h.context()
+        let started = ContinuousClock.now
+        let task = Task { try await handler.run(input: ["command": ["/bin/sh", "-c", "sleep 30; echo late"]], context: context) }
+        while h.recorder.reports.isEmpty { await Task.yield() }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
+
+@Suite struct SleepAndNoopActivityTests {
+    @Test func sleepWaitsOnTheClockHeartbeatingEveryTenSeconds() async throws {
+        let h = try Harness()
+        let start = h.clock.now()
+        let output = try await h.runDriving("sleep", ["duration": "25s"])
+        #expect(output == ["sleptFor": "25s"])
+        #expect(keys(output) == Set(spec("sleep").outputFields!))
+        #expect(h.clock.now().interval(since: start) == .seconds(25))
+        #expect(h.recorder.heartbeats.count == 2)
+    }
+
+    @Test func sleepStopsWhenTheHeartbeatAsks() async throws {
+        let h = try Harness()
+        let handler = h.handlers["sleep"]!
+        let context = h.context(stopOnHeartbeat: true)
+        let task = Task { try await handler.run(input: ["duration": "1h"], context: context) }
+        while h.clock.sleeperCount == 0 { await Task.yield() }
+        h.clock.advance(by: .seconds(10))
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+    }
+
+    @Test func sleepNeedsADuration() async throws {
+        let h = try Harness()
+        for input: JSONValue in [[:], ["duration": "soon"], ["duration": 30]] {
+            let failure = await h.failure { try await h.run("sleep", input) }
+            #expect(failure?.reason == "InvalidInput")
+        }
+    }
+
+    @Test func noopReturnsItsInput() async throws {
+        let h = try Harness()
+        let input: JSONValue = ["anything": [1, "two", nil], "more": true]
+        #expect(try await h.run("noop", input) == input)
+        #expect(try await h.run("noop", .null) == .null)
+    }
+}
