@@ -10,7 +10,30 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 /// An ordered JSON object with unique keys.
+///
+/// Member order is kept for messages and positions, but equality and hashing ignore it, as JSON's
+/// data model does: an object decoded from history (keys sorted) equals the one built from a file.
 public struct JSONObject: Sendable, Hashable, Sequence {
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.members.count == rhs.members.count else { return false }
+        if lhs.members == rhs.members { return true }
+        for member in lhs.members where rhs[member.key] != member.value { return false }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent: combine each member's own hash commutatively.
+        var combined = 0
+        for member in members {
+            var memberHasher = Hasher()
+            memberHasher.combine(member.key)
+            memberHasher.combine(member.value)
+            combined = combined &+ memberHasher.finalize()
+        }
+        hasher.combine(members.count)
+        hasher.combine(combined)
+    }
+
     /// One key and its value.
     public struct Member: Sendable, Hashable {
         /// The member's key.

@@ -66,12 +66,21 @@ import WorkflowModel
         let h = try Harness()
         let handler = h.handlers["exec"]!
         let context = h.context()
-        let started = ContinuousClock.now
-        let task = Task { try await handler.run(input: ["command": ["/bin/sh", "-c", "sleep 30; echo late"]], context: context) }
-        while h.recorder.reports.isEmpty { await Task.yield() }
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-exec-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pid").path
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        let script = "echo $$ > \(pidFile); exec sleep 30"
+        let task = Task { try await handler.run(input: ["command": ["/bin/sh", "-c", .string(script)]], context: context) }
+        func writtenPid() -> Int32? {
+            (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+        while h.recorder.reports.isEmpty || writtenPid() == nil { await Task.yield() }
+        let pid = try #require(writtenPid())
         task.cancel()
         await #expect(throws: CancellationError.self) { _ = try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The child was terminated and reaped when the handler returned: signalling it finds nothing.
+        #expect(kill(pid, 0) == -1 && errno == ESRCH)
     }
 }
 
