@@ -1,0 +1,127 @@
+public import StrictJSON
+
+/// Binds the values given to `cairn run` to a workflow's declared inputs.
+public enum InputBinder {
+    typealias Code = Diagnostic.Code.Input
+
+    /// Splits one `--input NAME=VALUE` argument at its first `=`; `input.malformed` when there is
+    /// none or the name is empty.
+    public static func split(_ argument: String) -> Result<(name: String, text: String), Diagnostic> {
+        guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+            return .failure(
+                Diagnostic(
+                    code: Code.malformed, pointer: "",
+                    message: "--input needs NAME=VALUE, e.g. --input identifier=orders or --input regions='[\"eu-west-1\"]'"))
+        }
+        return .success((String(argument[..<equals]), String(argument[argument.index(after: equals)...])))
+    }
+
+    /// `provided` are (name, raw text) pairs from --input in order; for inputs declared `string` the
+    /// text is taken literally, otherwise it is parsed as JSON (so `--input replicaRegions='["eu-west-1"]'`
+    /// and `--input multiAZ=true` work). `file` is the parsed --input-file object (values already JSON);
+    /// --input overrides the file. Applies defaults; checks types (and array item types), required
+    /// inputs, unknown names (suggesting the closest), duplicates, and that the encoded input object is
+    /// at most `Limits.payloadBytesMax`. Fails with every problem at once. The result lists inputs in declaration order; an optional
+    /// input with no value and no default is `null`.
+    public static func bind(specs: [InputSpec], provided: [(name: String, text: String)], file: JSONObject?)
+        -> Result<JSONObject, Diagnostics>
+    {
+        var diagnostics: [Diagnostic] = []
+        let names = specs.map(\.name)
+        var given: [String: JSONValue] = [:]
+        for member in file ?? JSONObject() where !names.contains(member.key) {
+            diagnostics.append(unknown(member.key, source: "input \"\(member.key)\" in --input-file", names: names))
+        }
+        var seen = Set<String>()
+        for (name, text) in provided {
+            guard seen.insert(name).inserted else {
+                diagnostics.append(
+                    Diagnostic(code: Code.duplicate, pointer: "", message: "--input \(name) is given more than once; give it once"))
+                continue
+            }
+            guard let spec = specs.first(where: { $0.name == name }) else {
+                diagnostics.append(unknown(name, source: "--input \(name)", names: names))
+                continue
+            }
+            switch parse(text, for: spec) {
+            case .success(let value): given[name] = value
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        var bound = JSONObject()
+        for spec in specs {
+            let fromArgument = seen.contains(spec.name)
+            guard let value = (fromArgument ? given[spec.name] : file?[spec.name]) ?? spec.defaultValue else {
+                if fromArgument { continue }  // its text was rejected above
+                if spec.isRequired {
+                    diagnostics.append(
+                        Diagnostic(code: Code.missing, pointer: "",
+                            message: "input \"\(spec.name)\" is required; give it with --input \(spec.name)=VALUE or in --input-file"))
+                } else {
+                    bound[spec.name] = .null
+                }
+                continue
+            }
+            let source = fromArgument ? "--input \(spec.name)" : file?[spec.name] != nil ? "input \"\(spec.name)\" in --input-file" : "the default of \(spec.name)"
+            if let problem = typeProblem(value, spec: spec) {
+                diagnostics.append(Diagnostic(code: Code.wrongType, pointer: "", message: "\(source) \(problem)"))
+            }
+            bound[spec.name] = value
+        }
+        let size = JSONValue.object(bound).canonicalBytes().count
+        if diagnostics.isEmpty, size > Limits.payloadBytesMax {
+            diagnostics.append(
+                Diagnostic(code: Code.tooLarge, pointer: "",
+                    message: "the inputs take \(size) bytes encoded; at most \(Limits.payloadBytesMax) are allowed: pass references (names, ARNs) instead of large values"))
+        }
+        return diagnostics.isEmpty ? .success(bound) : .failure(Diagnostics(diagnostics))
+    }
+
+    /// The value of `--input NAME=TEXT`: the text itself for strings, a reference for `secretRef`
+    /// inputs given as `env:NAME` and the like, JSON otherwise.
+    static func parse(_ text: String, for spec: InputSpec) -> Result<JSONValue, Diagnostic> {
+        if spec.type == .string { return .success(JSONValue.string(text)) }
+        if spec.type == .secretRef, let reference = SecretReference(text: text) { return .success(reference.json) }
+        do throws(JSONSyntaxError) {
+            return .success(try JSONValue(parsing: Array(text.utf8), maxDepth: Limits.jsonDepthMax))
+        } catch {
+            // The text is not echoed: for a secretRef input it may be the secret itself.
+            let example = example(for: spec.type)
+            return .failure(
+                Diagnostic(code: Code.invalidJSON, pointer: "",
+                    message: "--input \(spec.name) is declared \(spec.type.rawValue), so its value is read as JSON, and it is not valid JSON (\(error.message) at column \(error.location.column)); write it like \(example)"))
+        }
+    }
+
+    private static func example(for type: ValueType) -> String {
+        switch type {
+        case .integer, .number: "--input NAME=3"
+        case .boolean: "--input NAME=true"
+        case .array: "--input NAME='[\"eu-west-1\",\"ap-southeast-2\"]'"
+        case .object: "--input NAME='{\"key\":\"value\"}'"
+        case .secretRef: "--input NAME=env:VARIABLE"
+        case .string, .any: "--input NAME='\"text\"'"
+        }
+    }
+
+    /// Why `value` does not fit `spec`, or nil. Values are never quoted: they may be secrets.
+    private static func typeProblem(_ value: JSONValue, spec: InputSpec) -> String? {
+        guard spec.type.admits(value) else {
+            if spec.type == .secretRef {
+                return "must be a secret reference (env:NAME, file:PATH or an AWS Secrets Manager ARN), not a literal"
+            }
+            return "must be \(spec.type.rawValue), not \(value.article)"
+        }
+        guard let itemType = spec.itemType, case .array(let elements) = value else { return nil }
+        if let index = elements.firstIndex(where: { !itemType.admits($0) }) {
+            return "must be an array of \(itemType.rawValue); element \(index) is \(elements[index].article)"
+        }
+        return nil
+    }
+
+    private static func unknown(_ name: String, source: String, names: [String]) -> Diagnostic {
+        Diagnostic(
+            code: Code.unknown, pointer: "",
+            message: "\(source): the workflow declares no input \"\(name)\"\(Suggestions.hint(for: name, among: names)); its inputs are \(Suggestions.list(names))")
+    }
+}
