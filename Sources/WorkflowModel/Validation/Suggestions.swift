@@ -1,9 +1,11 @@
 /// "Did you mean" help for misspelt names.
 enum Suggestions {
-    /// The candidate closest to `name` by edit distance (ignoring case), if it is at most `maximum` edits away.
+    /// The candidate closest to `name` by edit distance (ignoring case), if it is at most `maximum` edits
+    /// away and the edits change at most a third of `name` (so "c" does not suggest "a").
     /// Ties go to the earlier candidate, so suggestions are stable.
     static func closest(to name: String, among candidates: [String], maximum: Int = 2) -> String? {
         let target = Array(name.lowercased().unicodeScalars)
+        let maximum = min(maximum, target.count / 3)
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != name {
             let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
@@ -12,9 +14,9 @@ enum Suggestions {
         return best?.name
     }
 
-    /// `; did you mean "X"?` or the empty string.
+    /// ` (did you mean "X"?)` or the empty string.
     static func hint(for name: String, among candidates: [String]) -> String {
-        closest(to: name, among: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
+        closest(to: name, among: candidates).map { " (did you mean \"\($0)\"?)" } ?? ""
     }
 
     /// Levenshtein distance, two rows at a time.
