@@ -85,11 +85,15 @@ public enum InputBinder {
         do throws(JSONSyntaxError) {
             return .success(try JSONValue(parsing: Array(text.utf8), maxDepth: Limits.jsonDepthMax))
         } catch {
-            // The text is not echoed: for a secretRef input it may be the secret itself.
-            let example = example(for: spec.type)
+            if spec.type == .secretRef {
+                // The parser's message quotes the text, which may be the secret itself.
+                return .failure(
+                    Diagnostic(code: Code.invalidJSON, pointer: "",
+                        message: "--input \(spec.name) is declared secretRef, so it takes a reference, not a value: env:NAME, file:PATH, an AWS Secrets Manager ARN, or {\"secretRef\": \"...\"}"))
+            }
             return .failure(
                 Diagnostic(code: Code.invalidJSON, pointer: "",
-                    message: "--input \(spec.name) is declared \(spec.type.rawValue), so its value is read as JSON, and it is not valid JSON (\(error.message) at column \(error.location.column)); write it like \(example)"))
+                    message: "--input \(spec.name) is declared \(spec.type.rawValue), so its value is read as JSON, and it is not valid JSON (\(error.message)); write it like \(example(for: spec.type))"))
         }
     }
 
@@ -99,7 +103,7 @@ public enum InputBinder {
         case .boolean: "--input NAME=true"
         case .array: "--input NAME='[\"eu-west-1\",\"ap-southeast-2\"]'"
         case .object: "--input NAME='{\"key\":\"value\"}'"
-        case .secretRef: "--input NAME=env:VARIABLE"
+        case .secretRef: "--input NAME=env:VARIABLE"  // not reached: secretRef has its own message
         case .string, .any: "--input NAME='\"text\"'"
         }
     }
