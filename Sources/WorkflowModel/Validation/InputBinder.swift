@@ -93,19 +93,20 @@ public enum InputBinder {
             }
             return .failure(
                 Diagnostic(code: Code.invalidJSON, pointer: "",
-                    message: "--input \(spec.name) is declared \(spec.type.rawValue), so its value is read as JSON, and it is not valid JSON (\(error.message)); write it like \(example(for: spec.type))"))
+                    message: "--input \(spec.name) is declared \(spec.type.rawValue), so its value is read as JSON, and it is not valid JSON (\(error.message)); write it like \(example(for: spec))"))
         }
     }
 
-    private static func example(for type: ValueType) -> String {
-        switch type {
-        case .integer, .number: "--input NAME=3"
-        case .boolean: "--input NAME=true"
-        case .array: "--input NAME='[\"eu-west-1\",\"ap-southeast-2\"]'"
-        case .object: "--input NAME='{\"key\":\"value\"}'"
-        case .secretRef: "--input NAME=env:VARIABLE"  // not reached: secretRef has its own message
-        case .string, .any: "--input NAME='\"text\"'"
+    /// A correct `--input` for `spec`, shown after a parse error.
+    private static func example(for spec: InputSpec) -> String {
+        let value = switch spec.type {
+        case .integer, .number: "3"
+        case .boolean: "true"
+        case .array: "'[\"eu-west-1\",\"ap-southeast-2\"]'"
+        case .object: "'{\"key\":\"value\"}'"
+        case .string, .any, .secretRef: "'\"text\"'"
         }
+        return "--input \(spec.name)=\(value)"
     }
 
     /// Why `value` does not fit `spec`, or nil. Values are never quoted: they may be secrets.
