@@ -39,7 +39,7 @@ extension DefinitionChecker {
         _ value: JSONValue, type: ValueType, itemType: ValueType?, at pointer: JSONPointer, field: String, activity: String
     ) {
         // Interpolated strings fall through: they are strings, whatever they contain.
-        if case .string(let text) = value, case .expression? = try? TemplateParser.parseString(text) { return }
+        if case .string(let text) = value, case .expression? = TemplateParser.parsedString(text) { return }
         if case .array(let elements) = value, type == .array || type == .any {
             guard let itemType else { return }
             for (index, element) in elements.enumerated() {
@@ -59,7 +59,7 @@ extension DefinitionChecker {
         if SecretReference(json: value) != nil { return }
         switch value {
         case .string(let text):
-            if case .expression(let expression)? = try? TemplateParser.parseString(text) {
+            if case .expression(let expression)? = TemplateParser.parsedString(text) {
                 guard case .input(let name) = expression.root, let type = inputTypes[name], type != .secretRef, type != .any
                 else { return }
                 reportSecret(at: pointer, field: field, activity: activity,
@@ -79,7 +79,7 @@ extension DefinitionChecker {
     private mutating func checkUndeclaredField(_ name: String, _ value: JSONValue, at pointer: JSONPointer, activity: String) {
         let lowered = name.lowercased()
         guard lowered.contains("password") || lowered.contains("secret"), case .string(let text) = value,
-            case .literal? = try? TemplateParser.parseString(text)
+            case .literal? = TemplateParser.parsedString(text)
         else { return }
         reportSecret(at: pointer, field: name, activity: activity, extra: nil)
     }
@@ -95,7 +95,7 @@ extension DefinitionChecker {
 extension JSONValue {
     /// Whether this is a string with text around `${...}` expressions.
     var isInterpolated: Bool {
-        guard case .string(let text) = self, case .interpolated? = try? TemplateParser.parseString(text) else {
+        guard case .string(let text) = self, case .interpolated? = TemplateParser.parsedString(text) else {
             return false
         }
         return true

@@ -67,6 +67,7 @@ extension DefinitionChecker {
     ) -> Bool {
         switch value {
         case .string(let text):
+            guard text.contains("${") else { return true }
             do {
                 let parsed = try TemplateParser.parseString(text)
                 uses += parsed.expressions.map { ExpressionUse(expression: $0, pointer: pointer, place: place) }
@@ -91,5 +92,14 @@ extension DefinitionChecker {
         default:
             return true
         }
+    }
+}
+
+extension TemplateParser {
+    /// The string's template, or nil when it does not parse. A string without `${` is always its
+    /// own literal (even `$${` contains `${`), so most strings skip the parser.
+    static func parsedString(_ text: String) -> Template? {
+        guard text.contains("${") else { return .literal(.string(text)) }
+        return try? parseString(text)
     }
 }

@@ -6,8 +6,11 @@ public struct Diagnostics: Error, Sendable, Hashable, RandomAccessCollection, Cu
     /// Wraps `all`.
     public init(_ all: [Diagnostic]) { self.all = all }
 
+    /// The first position, 0.
     public var startIndex: Int { all.startIndex }
+    /// One past the last position.
     public var endIndex: Int { all.endIndex }
+    /// The diagnostic at `position`.
     public subscript(position: Int) -> Diagnostic { all[position] }
 
     /// One diagnostic per line.

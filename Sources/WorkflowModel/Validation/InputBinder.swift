@@ -28,45 +28,15 @@ public enum InputBinder {
     {
         var diagnostics: [Diagnostic] = []
         let names = specs.map(\.name)
-        var given: [String: JSONValue] = [:]
         for member in file ?? JSONObject() where !names.contains(member.key) {
             diagnostics.append(unknown(member.key, source: "input \"\(member.key)\" in --input-file", names: names))
         }
-        var seen = Set<String>()
-        for (name, text) in provided {
-            guard seen.insert(name).inserted else {
-                diagnostics.append(
-                    Diagnostic(code: Code.duplicate, pointer: "", message: "--input \(name) is given more than once; give it once"))
-                continue
-            }
-            guard let spec = specs.first(where: { $0.name == name }) else {
-                diagnostics.append(unknown(name, source: "--input \(name)", names: names))
-                continue
-            }
-            switch parse(text, for: spec) {
-            case .success(let value): given[name] = value
-            case .failure(let diagnostic): diagnostics.append(diagnostic)
-            }
-        }
+        let arguments = parseArguments(provided, specs: specs, diagnostics: &diagnostics)
         var bound = JSONObject()
         for spec in specs {
-            let fromArgument = seen.contains(spec.name)
-            guard let value = (fromArgument ? given[spec.name] : file?[spec.name]) ?? spec.defaultValue else {
-                if fromArgument { continue }  // its text was rejected above
-                if spec.isRequired {
-                    diagnostics.append(
-                        Diagnostic(code: Code.missing, pointer: "",
-                            message: "input \"\(spec.name)\" is required; give it with --input \(spec.name)=VALUE or in --input-file"))
-                } else {
-                    bound[spec.name] = .null
-                }
-                continue
+            if let value = value(for: spec, arguments: arguments, file: file, diagnostics: &diagnostics) {
+                bound[spec.name] = value
             }
-            let source = fromArgument ? "--input \(spec.name)" : file?[spec.name] != nil ? "input \"\(spec.name)\" in --input-file" : "the default of \(spec.name)"
-            if let problem = typeProblem(value, spec: spec) {
-                diagnostics.append(Diagnostic(code: Code.wrongType, pointer: "", message: "\(source) \(problem)"))
-            }
-            bound[spec.name] = value
         }
         let size = JSONValue.object(bound).canonicalBytes().count
         if diagnostics.isEmpty, size > Limits.payloadBytesMax {
@@ -75,6 +45,60 @@ public enum InputBinder {
                     message: "the inputs take \(size) bytes encoded; at most \(Limits.payloadBytesMax) are allowed: pass references (names, ARNs) instead of large values"))
         }
         return diagnostics.isEmpty ? .success(bound) : .failure(Diagnostics(diagnostics))
+    }
+
+    /// The `--input` values by name; nil for one whose text was rejected (already reported).
+    private static func parseArguments(
+        _ provided: [(name: String, text: String)], specs: [InputSpec], diagnostics: inout [Diagnostic]
+    ) -> [String: JSONValue?] {
+        var values: [String: JSONValue?] = [:]
+        for (name, text) in provided {
+            guard values[name] == nil else {
+                diagnostics.append(
+                    Diagnostic(code: Code.duplicate, pointer: "", message: "--input \(name) is given more than once; give it once"))
+                continue
+            }
+            guard let spec = specs.first(where: { $0.name == name }) else {
+                diagnostics.append(unknown(name, source: "--input \(name)", names: specs.map(\.name)))
+                values[name] = .some(nil)
+                continue
+            }
+            switch parse(text, for: spec) {
+            case .success(let value): values[name] = .some(value)
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+                values[name] = .some(nil)
+            }
+        }
+        return values
+    }
+
+    /// The bound value of `spec`: the argument, else the file's value, else the default, else null
+    /// for an optional input. Nil when there is none to bind (reported).
+    private static func value(
+        for spec: InputSpec, arguments: [String: JSONValue?], file: JSONObject?, diagnostics: inout [Diagnostic]
+    ) -> JSONValue? {
+        let value: JSONValue
+        let source: String
+        if let argument = arguments[spec.name] {
+            guard let argument else { return nil }
+            (value, source) = (argument, "--input \(spec.name)")
+        } else if let fromFile = file?[spec.name] {
+            (value, source) = (fromFile, "input \"\(spec.name)\" in --input-file")
+        } else if let defaultValue = spec.defaultValue {
+            (value, source) = (defaultValue, "the default of \(spec.name)")
+        } else if spec.isRequired {
+            diagnostics.append(
+                Diagnostic(code: Code.missing, pointer: "",
+                    message: "input \"\(spec.name)\" is required; give it with --input \(spec.name)=VALUE or in --input-file"))
+            return nil
+        } else {
+            return .null
+        }
+        if let problem = typeProblem(value, spec: spec) {
+            diagnostics.append(Diagnostic(code: Code.wrongType, pointer: "", message: "\(source) \(problem)"))
+        }
+        return value
     }
 
     /// The value of `--input NAME=TEXT`: the text itself for strings, a reference for `secretRef`
