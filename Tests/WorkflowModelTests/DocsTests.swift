@@ -1,0 +1,39 @@
+import StrictJSON
+import Testing
+import WorkflowModel
+
+/// The user docs must name every code, field and activity type the code knows.
+@Suite struct DocsTests {
+    func text(_ path: String) throws -> String {
+        String(decoding: try repositoryFile(path), as: UTF8.self)
+    }
+
+    @Test func everyCodeIsDocumented() throws {
+        let doc = try text("docs/error-codes.md")
+        let codes = Diagnostic.Code.Workflow.all + Diagnostic.Code.Activity.all + Diagnostic.Code.Input.all
+            + JSONSyntaxError.Code.all
+        #expect(codes.filter { !doc.contains("`\($0)`") } == [])
+    }
+
+    @Test func everyFieldIsDocumented() throws {
+        let doc = try text("docs/workflow-format.md")
+        let fields = WorkflowFields.topLevel + WorkflowFields.inputSpec + WorkflowFields.defaults + WorkflowFields.step
+            + WorkflowFields.retry + WorkflowFields.timeouts + WorkflowFields.compensation + WorkflowFields.condition
+        #expect(fields.filter { !doc.contains("`\($0)`") } == [])
+    }
+
+    @Test func activityTablesMatchTheCatalog() throws {
+        let doc = try text("docs/workflow-format.md")
+        for spec in ActivityCatalog.builtIn.types {
+            let timeouts = spec.defaultTimeouts
+            let cells = [timeouts.scheduleToStart, timeouts.startToClose, timeouts.scheduleToClose, timeouts.heartbeat]
+                .map { $0?.description ?? "NONE" }
+            let row = "| `\(spec.name)` | `\(spec.defaultTaskList)` | \(cells.joined(separator: " | ")) |"
+            #expect(doc.contains(row), "defaults row of \(spec.name)")
+            #expect(doc.contains("### `\(spec.name)`"))
+            for field in spec.fields {
+                #expect(doc.contains("| `\(field.name)` | "), "\(spec.name).\(field.name)")
+            }
+        }
+    }
+}
