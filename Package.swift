@@ -73,7 +73,13 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
-        .testTarget(name: "WorkflowDeciderTests", dependencies: ["WorkflowDecider", "WorkflowModel", "StrictJSON", "EngineTesting"]),
+        .testTarget(
+            name: "WorkflowDeciderTests",
+            dependencies: [
+                "WorkflowDecider", "WorkflowModel", "StrictJSON", "EngineTesting", "WorkflowEngine", "HistoryStore",
+                "RDSSimulator", "RDSCore", "Activities",
+            ]
+        ),
         .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "EngineTesting", "Hashing"]),
         .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
         .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel"]),
