@@ -55,6 +55,7 @@ public struct Quarantine: Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// The operator-facing message: what is damaged, what Cairn did, what to do.
     public var description: String {
         "the history \(file) is damaged: \(reason). Cairn will not run or change this execution and left the file "
             + "as it is; the records before byte \(offset) are intact. Restore the file from a backup, or inspect it "
