@@ -64,6 +64,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         /// Taking a lock and writing the holder into the lock file.
         case lock(String)
 
+        /// The step as in a syscall trace, e.g. `fsync /state/executions/a.history`.
         public var description: String {
             switch self {
             case .makeDirectory(let path): "mkdir \(path)"
@@ -239,6 +240,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
 
     // MARK: DurableFileSystem
 
+    /// The visible bytes of the file.
     public func readFile(at path: String) throws -> [UInt8] {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -247,10 +249,12 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// Whether a visible entry exists at `path`.
     public func fileExists(at path: String) -> Bool {
         state.withLock { state in Self.entry(Self.normalize(path), state) != nil }
     }
 
+    /// The visible names, sorted by their UTF-8 bytes.
     public func listDirectory(at path: String) throws -> [String] {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -263,6 +267,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// `mkdir -p`: each new directory is one step, followed by an fsync of its parent.
     public func createDirectory(at path: String) throws {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -287,6 +292,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// Create temporary, write, fsync, link (refused with `alreadyExists`), unlink temporary, fsync directory.
     public func createFileExclusively(at path: String, contents: [UInt8]) throws {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -311,6 +317,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// Create temporary, write, fsync, rename over `path`, fsync directory.
     public func replaceFile(at path: String, contents: [UInt8]) throws {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -334,6 +341,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// A handle whose writes are pending until synced, and which dies with the next crash.
     public func openForAppending(at path: String) throws -> any AppendableFile {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -343,6 +351,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// Truncate, then fsync.
     public func truncateFile(at path: String, toLength length: Int) throws {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -364,6 +373,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// Unlink, then fsync the directory.
     public func removeFile(at path: String) throws {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -374,6 +384,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// Takes the lock (refused with `wouldBlock` and the holder's text); a crash releases it.
     public func lockFile(at path: String, holderDescription: String) throws -> any FileLock {
         try state.withLock { state in
             try Self.checkAlive(state)
@@ -719,6 +730,7 @@ public struct SimulatedCrash: Error, Sendable, Hashable, CustomStringConvertible
         self.detail = detail
     }
 
+    /// `simulated crash before/after <step>: <detail>`.
     public var description: String {
         var text = "simulated crash"
         if let operation { text += (performed ? " after " : " before ") + operation.description }

@@ -125,11 +125,13 @@ public final class HistoryStore: Sendable {
         func release() {
             // Writers are dropped, not closed here: an append in flight keeps its writer alive and
             // finishes; the handle closes when the last reference goes.
-            store.state.withLock { state in
-                guard state.lockToken == token else { return }
+            let dropped = store.state.withLock { state -> [String: Writer] in
+                guard state.lockToken == token else { return [:] }
                 state.lockToken = nil
-                state.writers = [:]
+                defer { state.writers = [:] }
+                return state.writers
             }
+            _ = consume dropped  // the last references go outside the store's mutex
             lock.release()
         }
     }
@@ -201,11 +203,14 @@ public final class HistoryStore: Sendable {
     ///   `store.notLocked`, `store.invalidExecutionId`.
     public func append(_ executionId: String, records: [HistoryRecord]) throws {
         try validate(executionId)
-        let writer = try state.withLock { state -> Writer in
+        let open = try state.withLock { state -> Writer? in
             if let stopped = state.stopped { throw stopped }
             try Self.requireLock(state, stateDirectory)
             if let writer = state.writers[executionId] { return writer }
             if let quarantine = state.quarantined[executionId] { throw Self.quarantinedError(quarantine) }
+            return nil
+        }
+        guard let writer = open else {
             guard fileSystem.fileExists(at: historyPath(of: executionId)) else { throw notFound(executionId) }
             throw StoreError(
                 code: StoreError.Code.notOpen,

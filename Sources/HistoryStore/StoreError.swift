@@ -43,6 +43,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// `<code>: <message> (cause: <cause>)`.
     public var description: String {
         var text = "\(code): \(message)"
         if let cause { text += " (cause: \(cause))" }

@@ -37,11 +37,14 @@ public protocol DurableFileSystem: Sendable {
 public protocol AppendableFile: AnyObject, Sendable {
     /// The file's length in bytes, including appends not yet synced.
     var length: Int { get }
-    /// Writes all of `bytes` at the end of the file (retrying short writes and EINTR).
+    /// Writes all of `bytes` at the end of the file (retrying short writes and EINTR). When it
+    /// throws, any prefix of `bytes`, or all of them, may have been written; nothing is durable
+    /// until ``sync()`` returns.
     func append(_ bytes: [UInt8]) throws
-    /// fsync: everything appended so far is on stable storage when this returns.
+    /// fsync: everything appended so far is on stable storage when this returns. When it throws,
+    /// the unsynced bytes may be lost even if a later call succeeds, so callers must not retry.
     func sync() throws
-    /// Closes the file.
+    /// Closes the file without syncing it; later calls throw.
     func close()
 }
 

@@ -34,6 +34,7 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `system.<code>: <operation> <path> failed (errno N): <message>`.
     public var description: String {
         var text = "system.\(code.rawValue): \(operation) \(path) failed"
         if let errno { text += " (errno \(errno))" }

@@ -86,15 +86,33 @@ enum Fixtures {
         .activityTaskStarted, .activityTaskCompleted, .timerStarted, .timerFired, .markerRecorded,
     ]
 
+    /// A `WorkflowExecutionStarted` with a tiny definition, for sweeps whose cost grows with the file's size.
+    static let compactStart = HistoryEvent(
+        eventId: 1, eventTimestamp: timestamp(1),
+        attributes: .workflowExecutionStarted(
+            WorkflowExecutionStartedEventAttributes(
+                workflowExecution: execution, workflowType: TypeName(name: "w", version: "1"), taskList: TaskList(name: "cairn"),
+                input: [:], executionStartToCloseTimeout: "NONE", taskStartToCloseTimeout: "10s", definition: [:],
+                definitionDigest: "sha256:00")))
+
+    /// Small event types, for sweeps whose cost grows with the file's size.
+    static let compactCycle: [EventType] = [
+        .decisionTaskScheduled, .decisionTaskStarted, .decisionTaskCompleted, .timerStarted, .timerFired,
+        .activityTaskCompleted, .markerRecorded,
+    ]
+
     /// A history of `count` events: the start, a cycle of ordinary events, and, when `closed`,
-    /// `WorkflowExecutionCompleted` last. Every fifth record after the start is followed by an
+    /// `WorkflowExecutionCompleted` last. Every fifth event after the start is followed by an
     /// `ActivityAttemptFailed` record when `withAttempts` is set.
-    static func history(events count: Int, closed: Bool = false, withAttempts: Bool = false) -> [HistoryRecord] {
+    static func history(
+        events count: Int, closed: Bool = false, withAttempts: Bool = false, cycle: [EventType] = cycle
+    ) -> [HistoryRecord] {
         var records: [HistoryRecord] = []
         for id in 1...Int64(count) {
             let type: EventType
             if id == 1 {
-                type = .workflowExecutionStarted
+                records.append(.event(cycle == compactCycle ? compactStart : event(.workflowExecutionStarted, id: 1)))
+                continue
             } else if closed && id == count {
                 type = .workflowExecutionCompleted
             } else {
@@ -130,4 +148,11 @@ enum Fixtures {
         }
         return starts
     }
+}
+
+import Testing
+
+extension Tag {
+    /// Exhaustive sweeps (every offset, every bit, every crash point); the slow tests of the suite.
+    @Tag static var sweep: Self
 }

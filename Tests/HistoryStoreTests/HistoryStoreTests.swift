@@ -246,7 +246,7 @@ import WorkflowModel
 
     // MARK: T06/T07 crash at every step
 
-    @Test(arguments: [InMemoryFileSystem.CrashMode.dropUnsynced, .tornTail(seed: 7), .processKill])
+    @Test(.tags(.sweep), arguments: [InMemoryFileSystem.CrashMode.dropUnsynced, .tornTail(seed: 7), .processKill])
     func crashAtEveryOperationRecoversAPrefixWithEveryAcknowledgedRecord(mode: InMemoryFileSystem.CrashMode) throws {
         let workload = Array(Fixtures.history(events: 26, withAttempts: true).prefix(30))
         #expect(workload.count == 30)

@@ -216,7 +216,7 @@ import WorkflowModel
 
     // MARK: T01 truncate sweep
 
-    @Test func truncateSweepOverTheLastThreeRecords() throws {
+    @Test(.tags(.sweep)) func truncateSweepOverTheLastThreeRecords() throws {
         let records = Fixtures.history(events: 50, withAttempts: true)
         let bytes = try Fixtures.file(records)
         let starts = Fixtures.lineStarts(bytes)
@@ -323,10 +323,10 @@ import WorkflowModel
         var torn = 0
     }
 
-    @Test func everyBitFlipOfAClosedHistoryIsDetected() async throws {
-        let records = Fixtures.history(events: 20, closed: true, withAttempts: true)
+    @Test(.tags(.sweep)) func everyBitFlipOfAClosedHistoryIsDetected() async throws {
+        let records = Fixtures.history(events: 20, closed: true, withAttempts: true, cycle: Fixtures.compactCycle)
         let bytes = try Fixtures.file(records)
-        // Split over the cores: about 50,000 scans.
+        // About 30,000 scans, split over the cores.
         let chunks = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let total = await withTaskGroup(of: FlipStats.self) { group in
             for chunk in 0..<chunks {

@@ -60,6 +60,7 @@ extension HistoryRecord: Codable {
         case scheduledEventId, activityId, attempt, reason, details, timestamp, nextAttemptAt
     }
 
+    /// Decodes a bookkeeping record when the object has a `record` key, an event otherwise.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         guard container.contains(.record) else {
@@ -86,6 +87,7 @@ extension HistoryRecord: Codable {
                 nextAttemptAt: try container.decodeIfPresent(Timestamp.self, forKey: .nextAttemptAt)))
     }
 
+    /// Encodes an event in SWF's shape, or a bookkeeping record with its `record` key.
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .event(let event):

@@ -55,6 +55,7 @@ public struct Quarantine: Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// The operator-facing message: what is damaged, what Cairn did, what to do.
     public var description: String {
         "the history \(file) is damaged: \(reason). Cairn will not run or change this execution and left the file "
             + "as it is; the records before byte \(offset) are intact. Restore the file from a backup, or inspect it "
@@ -87,7 +88,7 @@ public enum HistoryRecovery {
             case .valid(let valid):
                 payload = valid
             case .invalid(let problem):
-                return tail(from: index, problem: problem, lines: lines, bytes: bytes, file: file, recovered: quarantine)
+                return tail(from: index, problem: problem, lines: lines, bytes: bytes, recovered: quarantine)
                     ?? RecoveredHistory(
                         executionId: executionId, records: records, validLength: line.start,
                         outcome: index == 0 ? .empty : .tornTail(offset: line.start, length: bytes.count - line.start))
@@ -185,7 +186,7 @@ public enum HistoryRecovery {
     /// Decides what the first invalid line `index` means. Returns a quarantine, or nil for a torn
     /// tail (the caller builds that result).
     private static func tail(
-        from index: Int, problem: String, lines: [Line], bytes: [UInt8], file: String,
+        from index: Int, problem: String, lines: [Line], bytes: [UInt8],
         recovered quarantine: (Int, String) -> RecoveredHistory
     ) -> RecoveredHistory? {
         let line = lines[index]

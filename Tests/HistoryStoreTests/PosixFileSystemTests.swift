@@ -1,0 +1,163 @@
+import Foundation
+import HistoryStore
+import Testing
+
+@testable import SystemIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// PosixFileSystem on real temporary directories.
+@Suite struct PosixFileSystemTests {
+    let fileSystem = PosixFileSystem()
+
+    /// Runs `body` with a fresh directory under the system temporary directory, removed afterwards.
+    func withTemporaryDirectory(_ body: (String) throws -> Void) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: url) }
+        try body(url.path)
+    }
+
+    func mode(_ path: String) -> mode_t {
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        return info.st_mode & 0o777
+    }
+
+    func code(_ error: any Error) -> SystemError.Code? { (error as? SystemError)?.code }
+
+    @Test func createAppendSyncAndReopen() throws {
+        try withTemporaryDirectory { root in
+            let directory = root + "/state/executions"
+            try fileSystem.createDirectory(at: directory)
+            try fileSystem.createDirectory(at: directory)  // already there: fine
+            let path = directory + "/a.history"
+            try fileSystem.createFileExclusively(at: path, contents: Array("one\n".utf8))
+            let file = try fileSystem.openForAppending(at: path)
+            #expect(file.length == 4)
+            try file.append(Array("two\n".utf8))
+            try file.append([])
+            #expect(file.length == 8)
+            try file.sync()
+            file.close()
+            #expect { try file.append([1]) } throws: { code($0) == .other }
+            #expect(try fileSystem.readFile(at: path) == Array("one\ntwo\n".utf8))
+            #expect(try fileSystem.openForAppending(at: path).length == 8)
+
+            try fileSystem.truncateFile(at: path, toLength: 4)
+            #expect(try fileSystem.readFile(at: path) == Array("one\n".utf8))
+            try fileSystem.replaceFile(at: path, contents: Array("new\n".utf8))
+            #expect(try fileSystem.readFile(at: path) == Array("new\n".utf8))
+            try fileSystem.replaceFile(at: directory + "/b", contents: [])
+            #expect(try fileSystem.listDirectory(at: directory) == ["a.history", "b"])
+            try fileSystem.removeFile(at: directory + "/b")
+            #expect(!fileSystem.fileExists(at: directory + "/b"))
+            #expect(fileSystem.fileExists(at: directory))
+        }
+    }
+
+    @Test func createFileExclusivelyRefusesAnExistingFileAndLeavesNoTemporary() throws {
+        try withTemporaryDirectory { root in
+            let path = root + "/x"
+            try fileSystem.createFileExclusively(at: path, contents: Array("first".utf8))
+            #expect { try fileSystem.createFileExclusively(at: path, contents: Array("second".utf8)) } throws: { code($0) == .alreadyExists }
+            #expect(try fileSystem.readFile(at: path) == Array("first".utf8))
+            #expect(try fileSystem.listDirectory(at: root) == ["x"])
+        }
+    }
+
+    @Test func modesAre0600And0700() throws {
+        try withTemporaryDirectory { root in
+            try fileSystem.createDirectory(at: root + "/a/b")
+            try fileSystem.createFileExclusively(at: root + "/a/b/f", contents: [1])
+            try fileSystem.replaceFile(at: root + "/a/b/g", contents: [1])
+            let lock = try fileSystem.lockFile(at: root + "/a/LOCK", holderDescription: "me")
+            defer { lock.release() }
+            #expect(mode(root + "/a") == 0o700)
+            #expect(mode(root + "/a/b") == 0o700)
+            #expect(mode(root + "/a/b/f") == 0o600)
+            #expect(mode(root + "/a/b/g") == 0o600)
+            #expect(mode(root + "/a/LOCK") == 0o600)
+        }
+    }
+
+    @Test func lockContentionReportsTheHolder() throws {
+        try withTemporaryDirectory { root in
+            let path = root + "/LOCK"
+            let lock = try fileSystem.lockFile(at: path, holderDescription: "pid 123, cairn run x.json")
+            #expect(try fileSystem.readFile(at: path) == Array("pid 123, cairn run x.json\n".utf8))
+            #expect {
+                try fileSystem.lockFile(at: path, holderDescription: "pid 456")
+            } throws: { error in
+                guard let error = error as? SystemError else { return false }
+                return error.code == .wouldBlock && error.message == "pid 123, cairn run x.json"
+            }
+            lock.release()
+            lock.release()  // idempotent
+            let again = try fileSystem.lockFile(at: path, holderDescription: "pid 456")
+            #expect(try fileSystem.readFile(at: path) == Array("pid 456\n".utf8))
+            again.release()
+        }
+    }
+
+    @Test func errorsMapToStableCodes() throws {
+        try withTemporaryDirectory { root in
+            try fileSystem.createFileExclusively(at: root + "/file", contents: [])
+            #expect { try fileSystem.readFile(at: root + "/missing") } throws: { code($0) == .notFound }
+            #expect { try fileSystem.readFile(at: root) } throws: { code($0) == .isADirectory }
+            #expect { try fileSystem.listDirectory(at: root + "/file") } throws: { code($0) == .notADirectory }
+            #expect { try fileSystem.createDirectory(at: root + "/file/sub") } throws: { code($0) == .notADirectory }
+            #expect { try fileSystem.openForAppending(at: root + "/missing") } throws: { code($0) == .notFound }
+            #expect { try fileSystem.removeFile(at: root + "/missing") } throws: { code($0) == .notFound }
+            #expect { try fileSystem.readFile(at: root + "/" + String(repeating: "n", count: 300)) } throws: { code($0) == .tooLong }
+            #expect(!fileSystem.fileExists(at: root + "/missing"))
+        }
+    }
+
+    @Test(arguments: [
+        (ENOENT, SystemError.Code.notFound), (EEXIST, .alreadyExists), (EACCES, .permissionDenied), (EPERM, .permissionDenied),
+        (ENOSPC, .noSpace), (EDQUOT, .noSpace), (EIO, .ioError), (EWOULDBLOCK, .wouldBlock), (ENOTDIR, .notADirectory),
+        (EISDIR, .isADirectory), (ENAMETOOLONG, .tooLong), (EINVAL, .other),
+    ])
+    func errnoMapping(errno: Int32, expected: SystemError.Code) {
+        #expect(Posix.mapErrno(errno) == expected)
+    }
+
+    @Test func historyStoreOnTheRealDisk() throws {
+        try withTemporaryDirectory { root in
+            let state = root + "/.cairn"
+            let records = Fixtures.history(events: 6, withAttempts: true)
+            do {
+                let store = try HistoryStore(stateDirectory: state, fileSystem: fileSystem)
+                let lock = try store.lockStateDirectory(holder: "pid \(getpid()), test")
+                defer { lock.release() }
+                #expect { try HistoryStore(stateDirectory: state, fileSystem: fileSystem).lockStateDirectory(holder: "other") } throws: { error in
+                    (error as? StoreError)?.code == StoreError.Code.locked
+                        && (error as? StoreError)?.message.contains("pid \(getpid()), test") == true
+                }
+                try store.createExecution("demo", records: Array(records.prefix(1)))
+                try store.append("demo", records: Array(records.dropFirst()))
+            }
+            let path = state + "/executions/demo.history"
+            #expect(try fileSystem.readFile(at: path) == Fixtures.file(records, executionId: "demo"))
+            // A torn write after the last record: dropped on repair and kept beside the file.
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("0badc0de {\"eventId\":7".utf8))
+            try handle.close()
+
+            let store = try HistoryStore(stateDirectory: state, fileSystem: fileSystem)
+            let lock = try store.lockStateDirectory(holder: "second")
+            defer { lock.release() }
+            let recovered = try store.load("demo", repair: true)
+            let good = try Fixtures.file(records, executionId: "demo")
+            #expect(recovered.outcome == .tornTail(offset: good.count, length: 21))
+            #expect(recovered.records == records)
+            #expect(try fileSystem.readFile(at: path) == good)
+            #expect(try fileSystem.readFile(at: path + ".torn-\(good.count)") == Array("0badc0de {\"eventId\":7".utf8))
+            #expect(try store.listExecutions() == ["demo"])
+        }
+    }
+}
