@@ -54,7 +54,7 @@ let package = Package(
             name: "WorkflowCLI",
             dependencies: [
                 "WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
-                "RDSCore", "RDSSimulator", "Activities", "StrictJSON",
+                "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "Hashing",
             ]
         ),
         /// The executable: calls WorkflowCLI and exits with its code.

@@ -174,7 +174,12 @@ struct Evaluation {
     // MARK: Driving
 
     mutating func run() {
-        guard state.started != nil, !state.isClosed else { return }
+        guard state.started != nil else { return }
+        if state.isClosed {
+            // Nothing to decide; step statuses are still wanted (show, progress).
+            evaluateSteps(scheduling: false)
+            return
+        }
         if state.eventCount >= Limits.historyEventsMax - Self.historyReserve {
             decisions.append(
                 .failWorkflowExecution(

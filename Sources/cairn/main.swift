@@ -1,2 +1,8 @@
-// The cairn executable: everything lives in WorkflowCLI.
-print("cairn: not built yet")
+import Foundation
+import WorkflowCLI
+
+// The executable is only this: everything lives in WorkflowCLI.
+let status = await CairnCLI.run(
+    arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment,
+    console: .standard())
+exit(status)

@@ -5,7 +5,7 @@ struct UsageError: Error, CustomStringConvertible {
 }
 
 /// The declared options of one subcommand.
-struct OptionSpec {
+struct OptionSpec: Sendable {
     /// `--name`.
     var name: String
     /// Takes a value (`--name VALUE` or `--name=VALUE`).
@@ -19,7 +19,7 @@ struct OptionSpec {
 }
 
 /// Parsed arguments of one subcommand.
-struct ParsedArguments {
+struct ParsedArguments: Sendable {
     var positionals: [String] = []
     var values: [String: [String]] = [:]
     var flags: Set<String> = []

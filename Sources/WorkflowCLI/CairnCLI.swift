@@ -1,0 +1,114 @@
+import Foundation
+
+/// The `cairn` command line: parses arguments, runs a subcommand, returns the exit status
+/// (0 success, 1 the workflow or an operation failed, 2 usage or invalid input).
+public enum CairnCLI {
+    /// Runs `cairn` with `arguments` (without the program name).
+    public static func run(arguments: [String], environment: [String: String], console: Console) async -> Int32 {
+        guard let name = arguments.first else {
+            console.error(overview)
+            return ExitStatus.usage
+        }
+        if name == "--help" || name == "-h" || name == "help" {
+            if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
+                console.line(command.help)
+            } else {
+                console.line(overview)
+            }
+            return ExitStatus.success
+        }
+        if name == "--version" {
+            console.line("cairn \(version)")
+            return ExitStatus.success
+        }
+        guard let command = commands.first(where: { $0.name == name }) else {
+            console.error("cairn: unknown command \"\(name)\"\n\n" + overview)
+            return ExitStatus.usage
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            console.line(command.help)
+            return ExitStatus.success
+        }
+        do {
+            let parsed = try parseArguments(rest, options: command.options + commonOptions)
+            return try await command.run(Invocation(arguments: parsed, environment: environment, console: console))
+        } catch let error as UsageError {
+            console.error("cairn \(name): \(error.message)\n\nusage: \(command.usage)\nSee `cairn \(name) --help`.")
+            return ExitStatus.usage
+        } catch let error as CLIError {
+            console.error("cairn \(name): \(error.message)")
+            return error.status
+        } catch {
+            console.error("cairn \(name): \(error)")
+            return ExitStatus.failure
+        }
+    }
+
+    /// Cairn's version.
+    public static let version = "0.1.0"
+
+    static let commonOptions = [
+        OptionSpec(name: "state-dir", takesValue: true, help: "state directory (default $CAIRN_STATE_DIR or .cairn)", valueName: "DIR")
+    ]
+
+    static let commands: [Command] = [
+        ValidateCommand.command, RunCommand.command, ResumeCommand.command, CancelCommand.command,
+        ListCommand.command, ShowCommand.command, HistoryCommand.command, SimCommand.command,
+    ]
+
+    static var overview: String {
+        var lines = [
+            "cairn: durable workflows for RDS rollouts, in the style of Amazon SWF",
+            "",
+            "usage: cairn <command> [options]",
+            "",
+            "commands:",
+        ]
+        lines += table(commands.map { ["  " + $0.name, $0.summary] })
+        lines += [
+            "",
+            "Every command takes --state-dir DIR (default: $CAIRN_STATE_DIR, else .cairn) and --help.",
+            "Exit status: 0 success; 1 the workflow or an operation failed; 2 usage or invalid input.",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// What a subcommand receives.
+struct Invocation: Sendable {
+    var arguments: ParsedArguments
+    var environment: [String: String]
+    var console: Console
+
+    var stateDirectory: StateDirectory { StateDirectory.resolve(arguments, environment: environment) }
+
+    /// The single positional argument named `name`.
+    func positional(_ name: String) throws -> String {
+        guard arguments.positionals.count == 1 else {
+            throw UsageError(
+                message: arguments.positionals.isEmpty ? "missing \(name)" : "expected one \(name), got \(arguments.positionals.count) arguments")
+        }
+        return arguments.positionals[0]
+    }
+}
+
+/// A subcommand.
+struct Command: Sendable {
+    var name: String
+    var summary: String
+    var usage: String
+    var details: String
+    var options: [OptionSpec]
+    var run: @Sendable (Invocation) async throws -> Int32
+
+    var help: String {
+        var lines = ["usage: \(usage)", "", summary]
+        if !details.isEmpty { lines += ["", details] }
+        let all = options + CairnCLI.commonOptions
+        lines += ["", "options:"]
+        lines += table(
+            all.map { ["  --\($0.name)" + ($0.takesValue ? " \($0.valueName)" : ""), $0.help] } + [["  --help", "show this help"]])
+        return lines.joined(separator: "\n")
+    }
+}

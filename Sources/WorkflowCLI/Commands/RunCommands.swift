@@ -1,0 +1,205 @@
+import Foundation
+import HistoryStore
+import StrictJSON
+import SystemIO
+import WorkflowEngine
+import WorkflowModel
+
+let simSpeedOption = OptionSpec(
+    name: "sim-speed", takesValue: true,
+    help: "RDS simulator speed, simulated seconds per real second (default 60 for a new state directory; remembered)",
+    valueName: "X")
+
+/// `cairn run FILE`
+enum RunCommand {
+    static let command = Command(
+        name: "run", summary: "start a workflow and run it in the foreground until it closes",
+        usage: "cairn run FILE [--input NAME=VALUE]... [--input-file FILE] [--id ID] [--state-dir DIR] [--sim-speed X]",
+        details: """
+            Prints the execution id first, then one line per step change (a live table on a terminal),
+            then the result. The execution is durable: if this process dies, `cairn resume ID` continues it.
+            --input values for string inputs are taken literally; others are JSON (--input regions='["eu-west-1"]').
+            Exit status 0 when the execution completes, 1 when it fails, is canceled or times out,
+            2 for an invalid workflow or input (nothing is written then).
+            """,
+        options: [
+            OptionSpec(name: "input", takesValue: true, repeatable: true, help: "a workflow input", valueName: "NAME=VALUE"),
+            OptionSpec(name: "input-file", takesValue: true, help: "a JSON object of inputs (--input overrides it)", valueName: "FILE"),
+            OptionSpec(name: "id", takesValue: true, help: "the execution (workflow) id; default <workflow>-<time>-<random>", valueName: "ID"),
+            simSpeedOption,
+        ],
+        run: run)
+
+    static func run(_ invocation: Invocation) async throws -> Int32 {
+        let file = try invocation.positional("FILE")
+        let console = invocation.console
+        // Everything about the request is checked before the state directory is touched.
+        let outcome = try ValidateCommand.validateFile(file)
+        guard let definition = outcome.definition, let definitionJSON = outcome.canonicalJSON else {
+            for diagnostic in outcome.diagnostics { console.error(diagnostic.formatted(file: file)) }
+            throw CLIError.usage("\(file) is not a valid workflow (\(outcome.diagnostics.count) problem\(outcome.diagnostics.count == 1 ? "" : "s")); nothing was started")
+        }
+        let input = try bindInputs(invocation, definition: definition)
+        let executionId = invocation.arguments.value("id") ?? generatedId(for: definition)
+        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(executionId): \(problem)") }
+
+        let session = try await EngineSession.open(invocation, command: "run")
+        if session.directory.fileSystem.fileExists(at: session.store.historyPath(of: executionId)) {
+            let status = (try? LoadedExecution.load(executionId, from: session.store).summary().status.rawValue) ?? "unknown"
+            await session.engine.shutdown()
+            session.lock.release()
+            throw CLIError.usage(
+                "execution \(executionId) already exists (status \(status)); continue it with `cairn resume \(executionId)`, "
+                    + "or choose another --id")
+        }
+        let execution: WorkflowExecution
+        do {
+            execution = try await session.engine.start(
+                StartRequest(
+                    executionId: executionId, definition: definition, definitionJSON: definitionJSON,
+                    definitionDigest: definitionDigest(definitionJSON), definitionSource: file, input: input))
+        } catch let error as StoreError where error.code == StoreError.Code.executionExists {
+            throw CLIError.usage("execution \(executionId) already exists; continue it with `cairn resume \(executionId)`")
+        }
+        console.line("execution \(execution.workflowId) (run \(execution.runId))")
+        console.line("workflow \(definition.name) from \(file); state in \(session.directory.path)")
+        console.line("")
+        return try await session.drive(executionId)
+    }
+
+    static func bindInputs(_ invocation: Invocation, definition: WorkflowDefinition) throws -> JSONObject {
+        var provided: [(name: String, text: String)] = []
+        var problems: [Diagnostic] = []
+        for argument in invocation.arguments.all("input") {
+            switch InputBinder.split(argument) {
+            case .success(let pair): provided.append(pair)
+            case .failure(let diagnostic): problems.append(diagnostic)
+            }
+        }
+        var fileObject: JSONObject?
+        if let path = invocation.arguments.value("input-file") {
+            let bytes = try readInputFile(path, limit: Limits.payloadBytesMax)
+            do {
+                guard let object = try JSONValue(parsing: bytes, maxDepth: Limits.jsonDepthMax).objectValue else {
+                    throw CLIError.usage("\(path): the input file must hold a JSON object of input names to values")
+                }
+                fileObject = object
+            } catch let error as JSONSyntaxError {
+                throw CLIError.usage("\(path):\(error.location.line):\(error.location.column): \(error.code): \(error.message)")
+            }
+        }
+        if problems.isEmpty {
+            switch InputBinder.bind(specs: definition.inputs, provided: provided, file: fileObject) {
+            case .success(let input): return input
+            case .failure(let diagnostics): problems = Array(diagnostics)
+            }
+        }
+        for problem in problems { invocation.console.error("input: \(problem.code): \(problem.message)") }
+        throw CLIError.usage("the inputs are not valid for \(definition.name); nothing was started")
+    }
+
+    static func generatedId(for definition: WorkflowDefinition) -> String {
+        let iso = SystemWallClock().now().iso8601  // 2026-11-21T10:00:00.123Z
+        let compact = iso.prefix(19).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+            .replacingOccurrences(of: "T", with: "-")
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return "\(definition.name)-\(compact)-\(String(repeating: "0", count: 4 - suffix.count) + suffix)"
+    }
+}
+
+/// `cairn resume ID`
+enum ResumeCommand {
+    static let command = Command(
+        name: "resume", summary: "continue an execution after its engine stopped (crash, kill, Ctrl-C)",
+        usage: "cairn resume ID [--state-dir DIR] [--sim-speed X]",
+        details: """
+            Replays the history and continues exactly where it stopped: completed activities are not run
+            again; an activity that was running when the engine died runs again (activities are idempotent).
+            A closed execution is only reported. A quarantined (damaged) history is refused.
+            """,
+        options: [simSpeedOption],
+        run: run)
+
+    static func run(_ invocation: Invocation) async throws -> Int32 {
+        let executionId = try invocation.positional("ID")
+        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("\(executionId): \(problem)") }
+        let session = try await EngineSession.open(invocation, command: "resume")
+        guard session.directory.fileSystem.fileExists(at: session.store.historyPath(of: executionId)) else {
+            await session.engine.shutdown()
+            session.lock.release()
+            throw CLIError.usage(
+                "no execution \(executionId) in \(session.directory.path): it was never started (see `cairn list`), "
+                    + "or its first event never reached the disk; start it with `cairn run FILE --id \(executionId)`")
+        }
+        let status = try await resumeOrReport(session, executionId)
+        if status != .running { return status == .completed ? ExitStatus.success : ExitStatus.failure }
+        invocation.console.line("execution \(executionId) resumed; state in \(session.directory.path)")
+        invocation.console.line("")
+        return try await session.drive(executionId)
+    }
+
+    /// Resumes the execution in the session's engine; for a closed one prints it and returns its status.
+    static func resumeOrReport(_ session: EngineSession, _ executionId: String) async throws -> ExecutionStatus {
+        let status: ExecutionStatus
+        do {
+            status = try await session.engine.resume(executionId)
+        } catch let error as EngineError {
+            await session.engine.shutdown()
+            session.lock.release()
+            throw CLIError.failure(error.description)
+        }
+        for request in CancelRequests.pending(in: session.directory) where request.executionId == executionId {
+            if status == .running { try await session.engine.requestCancel(executionId, identity: request.identity) }
+            CancelRequests.remove(request, in: session.directory)
+        }
+        if status != .running {
+            await session.engine.shutdown()
+            session.lock.release()
+            let loaded = try LoadedExecution.load(executionId, from: session.store)
+            for line in ShowCommand.describe(loaded.summary(), now: session.clock.now()) { session.console.line(line) }
+        }
+        return status
+    }
+}
+
+/// `cairn cancel ID`
+enum CancelCommand {
+    static let command = Command(
+        name: "cancel", summary: "request cancellation of an execution",
+        usage: "cairn cancel ID [--state-dir DIR]",
+        details: """
+            Records WorkflowExecutionCancelRequested; the decider then cancels running activities and closes the
+            execution as canceled (running compensations first when the workflow says onCancel: rollback).
+            When another Cairn process runs the execution, the request is queued for it and this command returns;
+            otherwise this command carries the cancellation out and waits for it. Exit status 0 when canceled.
+            """,
+        options: [simSpeedOption],
+        run: run)
+
+    static func run(_ invocation: Invocation) async throws -> Int32 {
+        let executionId = try invocation.positional("ID")
+        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("\(executionId): \(problem)") }
+        let directory = invocation.stateDirectory
+        let store = try directory.openForReading()
+        let loaded = try LoadedExecution.load(executionId, from: store)
+        guard loaded.state.status == .running, loaded.quarantine == nil else {
+            let status = loaded.quarantine == nil ? loaded.state.status.rawValue : "quarantined"
+            throw CLIError.failure("execution \(executionId) is \(status); there is nothing to cancel")
+        }
+        let session: EngineSession
+        do {
+            session = try await EngineSession.open(invocation, command: "cancel")
+        } catch let error as CLIError where error.isLocked {
+            try CancelRequests.enqueue(executionId: executionId, identity: processIdentity("cancel"), in: directory)
+            invocation.console.line(
+                "cancel requested for \(executionId): another Cairn engine holds \(directory.path) and will carry it out")
+            invocation.console.line("(\(error.message))")
+            return ExitStatus.success
+        }
+        let status = try await ResumeCommand.resumeOrReport(session, executionId)
+        guard status == .running else { return status == .canceled ? ExitStatus.success : ExitStatus.failure }
+        try await session.engine.requestCancel(executionId, identity: processIdentity("cancel"))
+        invocation.console.line("canceling \(executionId)")
+        return try await session.drive(executionId, success: .canceled)
+    }
+}

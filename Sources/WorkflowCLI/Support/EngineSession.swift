@@ -1,0 +1,188 @@
+import Activities
+import Foundation
+import HistoryStore
+import RDSSimulator
+import StrictJSON
+import SystemIO
+import WorkflowEngine
+import WorkflowModel
+
+/// An engine running in this process over a state directory whose lock it holds, with the RDS
+/// simulator and the built-in activities.
+struct EngineSession {
+    /// Simulated seconds per real second for a state directory whose simulator has no speed yet:
+    /// the multi-region rollout's ~15 simulated minutes take about 15 seconds.
+    static let defaultSimulatorSpeed = 60.0
+
+    let directory: StateDirectory
+    let store: HistoryStore
+    let lock: any FileLock
+    let simulator: RDSSimulator
+    let engine: Engine
+    let clock: SystemWallClock
+    let console: Console
+
+    /// Takes the lock, opens the simulator at the requested (or remembered) speed and starts workers.
+    static func open(_ invocation: Invocation, command: String) async throws -> EngineSession {
+        let directory = invocation.stateDirectory
+        let identity = processIdentity(command)
+        let (store, lock) = try directory.openForWriting(holder: identity)
+        let clock = SystemWallClock()
+        let simulator: RDSSimulator
+        do {
+            simulator = try directory.openSimulator(clock: clock)
+            if let text = invocation.arguments.value("sim-speed") {
+                guard let speed = Double(text), speed.isFinite, speed > 0 else {
+                    throw CLIError.usage("--sim-speed must be a positive number, e.g. 60; got \"\(text)\"")
+                }
+                try simulator.setSpeed(speed)
+            } else if try SimulatorSnapshotReader.speed(directory: directory.simulatorPath, fileSystem: directory.fileSystem) == nil {
+                try simulator.setSpeed(defaultSimulatorSpeed)
+            }
+        } catch let error as SimulatorError {
+            lock.release()
+            throw CLIError(status: error.code == "sim.speedConflict" ? ExitStatus.usage : ExitStatus.failure, message: error.message)
+        } catch {
+            lock.release()
+            throw error
+        }
+        let handlers = BuiltInActivities.handlers(
+            rds: simulator, secrets: simulator, users: simulator, secretResolver: .standard(secrets: simulator))
+        let engine = Engine(
+            store: store, handlers: handlers, clock: clock,
+            configuration: EngineConfiguration(workerCount: 64, identity: identity),
+            loadDefinition: { json, digest in try loadRecordedDefinition(json, digest: digest) })
+        await engine.startWorkers()
+        return EngineSession(
+            directory: directory, store: store, lock: lock, simulator: simulator, engine: engine, clock: clock,
+            console: invocation.console)
+    }
+
+    /// Shows progress until the execution closes, prints how it ended, and returns the exit status:
+    /// 0 when it closed as `success`, 1 otherwise.
+    func drive(_ executionId: String, success: ExecutionStatus = .completed) async throws -> Int32 {
+        let display = ProgressDisplay(console: console, engine: engine, executionId: executionId, clock: clock)
+        // Both children end when the execution closes (or the engine stops).
+        let status: ExecutionStatus = try await withThrowingTaskGroup(of: ExecutionStatus?.self) { group in
+            group.addTask { try await engine.waitForClose(executionId) }
+            group.addTask {
+                await display.run()
+                return nil
+            }
+            group.addTask {
+                await watchRequests(executionId)
+                return nil
+            }
+            var result: ExecutionStatus = .running
+            while let next = try await group.next() {
+                if let next {
+                    result = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return result
+        }
+        await engine.shutdown()
+        lock.release()
+        let loaded = try LoadedExecution.load(executionId, from: store)
+        display.finish(loaded.summary())
+        printOutcome(loaded)
+        return status == success ? ExitStatus.success : ExitStatus.failure
+    }
+
+    /// Applies cancel requests queued by `cairn cancel` from other processes.
+    func watchRequests(_ executionId: String) async {
+        while !Task.isCancelled {
+            for request in CancelRequests.pending(in: directory) where request.executionId == executionId {
+                do {
+                    try await engine.requestCancel(executionId, identity: request.identity)
+                    CancelRequests.remove(request, in: directory)
+                } catch {
+                    // Closed already, or the engine stopped: the request has nothing left to do.
+                    CancelRequests.remove(request, in: directory)
+                }
+            }
+            // A real wait: this is the process's own poll of its request directory, not a test.
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    func printOutcome(_ loaded: LoadedExecution) {
+        console.line("")
+        switch loaded.state.closeEvent?.attributes {
+        case .workflowExecutionCompleted(let completed)?:
+            console.line("completed \(loaded.executionId)")
+            let endpoints = Self.endpoints(in: completed.result)
+            if !endpoints.isEmpty {
+                console.line("endpoints:")
+                for line in table(endpoints.map { ["  " + $0.name, $0.region, $0.address] }) { console.line(line) }
+            }
+            console.line("result:")
+            for line in completed.result.prettyString().split(separator: "\n") { console.line("  " + line) }
+        case .workflowExecutionFailed(let failed)?:
+            console.line("failed \(loaded.executionId): \(failed.reason)")
+            for line in failed.details.prettyString().split(separator: "\n") { console.line("  " + line) }
+        case .workflowExecutionCanceled(let canceled)?:
+            console.line("canceled \(loaded.executionId)")
+            for line in canceled.details.prettyString().split(separator: "\n") { console.line("  " + line) }
+        case .workflowExecutionTimedOut?:
+            console.line("timed out \(loaded.executionId): its executionTimeout expired")
+        default:
+            console.line("stopped \(loaded.executionId) before it closed; continue it with `cairn resume \(loaded.executionId)`")
+        }
+    }
+
+    /// Every `{identifier, region, endpoint: {address, port}}` object in a result, in order.
+    static func endpoints(in value: JSONValue) -> [(name: String, region: String, address: String)] {
+        switch value {
+        case .object(let object):
+            if let endpoint = object["endpoint"]?.objectValue, let address = endpoint["address"]?.stringValue {
+                let port = endpoint["port"]?.integerValue.map { ":\($0)" } ?? ""
+                return [(object["identifier"]?.stringValue ?? "?", object["region"]?.stringValue ?? "", address + port)]
+            }
+            return object.members.flatMap { endpoints(in: $0.value) }
+        case .array(let elements):
+            return elements.flatMap { endpoints(in: $0) }
+        default:
+            return []
+        }
+    }
+}
+
+/// Cancel requests queued on disk by `cairn cancel` while another process holds the lock.
+enum CancelRequests {
+    struct Request {
+        var executionId: String
+        var identity: String
+        var fileName: String
+    }
+
+    /// Queues a request durably.
+    static func enqueue(executionId: String, identity: String, in directory: StateDirectory) throws {
+        let fileSystem = directory.fileSystem
+        if !fileSystem.fileExists(at: directory.requestsPath) { try fileSystem.createDirectory(at: directory.requestsPath) }
+        let name = "cancel.\(executionId).\(UInt64(Date().timeIntervalSince1970 * 1000)).\(ProcessInfo.processInfo.processIdentifier).json"
+        let body: JSONValue = ["action": "cancel", "executionId": .string(executionId), "identity": .string(identity)]
+        try fileSystem.replaceFile(at: directory.requestsPath + "/" + name, contents: body.canonicalBytes() + [10])
+    }
+
+    /// Requests waiting in the directory, oldest first.
+    static func pending(in directory: StateDirectory) -> [Request] {
+        let fileSystem = directory.fileSystem
+        guard fileSystem.fileExists(at: directory.requestsPath),
+            let names = try? fileSystem.listDirectory(at: directory.requestsPath)
+        else { return [] }
+        return names.filter { $0.hasPrefix("cancel.") && $0.hasSuffix(".json") }.compactMap { name in
+            guard let bytes = try? fileSystem.readFile(at: directory.requestsPath + "/" + name),
+                let value = try? JSONValue(parsing: bytes),
+                let executionId = value["executionId"]?.stringValue
+            else { return nil }
+            return Request(executionId: executionId, identity: value["identity"]?.stringValue ?? "cairn cancel", fileName: name)
+        }
+    }
+
+    static func remove(_ request: Request, in directory: StateDirectory) {
+        try? directory.fileSystem.removeFile(at: directory.requestsPath + "/" + request.fileName)
+    }
+}

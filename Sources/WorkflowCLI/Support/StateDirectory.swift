@@ -1,0 +1,53 @@
+import Foundation
+import HistoryStore
+import RDSSimulator
+import SystemIO
+import WorkflowEngine
+import WorkflowModel
+
+/// The state directory: histories, the engine lock, the simulator's files and queued requests.
+struct StateDirectory {
+    /// The directory's path as given (relative paths stay relative, for readable messages).
+    let path: String
+    let fileSystem: any DurableFileSystem
+
+    /// `--state-dir`, else `CAIRN_STATE_DIR`, else `.cairn` in the working directory.
+    static func resolve(_ arguments: ParsedArguments, environment: [String: String]) -> StateDirectory {
+        let path = arguments.value("state-dir") ?? environment["CAIRN_STATE_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? ".cairn"
+        return StateDirectory(path: path, fileSystem: PosixFileSystem())
+    }
+
+    var simulatorPath: String { path + "/sim" }
+    var requestsPath: String { path + "/requests" }
+
+    /// Whether anything was ever written here.
+    var exists: Bool { fileSystem.fileExists(at: path) }
+
+    /// The store, for reading (no lock, never modifies anything).
+    func openForReading() throws -> HistoryStore {
+        guard exists else {
+            throw CLIError.usage("no state directory at \(path); run a workflow first, or pass --state-dir / set CAIRN_STATE_DIR")
+        }
+        return try HistoryStore(stateDirectory: path, fileSystem: fileSystem)
+    }
+
+    /// The store with this process holding the engine lock.
+    func openForWriting(holder: String) throws -> (HistoryStore, any FileLock) {
+        let store = try HistoryStore(stateDirectory: path, fileSystem: fileSystem)
+        do {
+            return (store, try store.lockStateDirectory(holder: holder))
+        } catch let error as StoreError where error.code == StoreError.Code.locked {
+            throw CLIError(status: ExitStatus.failure, message: error.message, isLocked: true)
+        }
+    }
+
+    /// The simulator, opened for writing (the caller holds the lock).
+    func openSimulator(clock: any WallClock) throws -> RDSSimulator {
+        try RDSSimulator(directory: simulatorPath, fileSystem: fileSystem, clock: clock)
+    }
+}
+
+/// Who this process is, for lock files and history identities.
+func processIdentity(_ command: String) -> String {
+    "cairn \(command) (pid \(ProcessInfo.processInfo.processIdentifier), host \(ProcessInfo.processInfo.hostName))"
+}
