@@ -66,6 +66,9 @@ public enum EngineNotification: Sendable {
     case attemptFailed(executionId: String, activityId: String, attempt: Int, failure: ActivityFailure, nextAttemptAt: Timestamp)
     /// A running activity reported progress.
     case activityReport(executionId: String, activityId: String, message: String)
+    /// A worker reported on an attempt that is no longer valid (timed out, canceled, or from before a
+    /// restart); its result was refused, as SWF refuses it with `UnknownResource`.
+    case staleResultRefused(taskToken: String)
     /// The engine stopped taking work after a storage failure.
     case stopped(EngineError)
 }
@@ -389,6 +392,7 @@ public actor Engine {
             let run = executions[executionId]?.runs[scheduledEventId],
             case .running(let attempt) = run.phase, attempt.token == taskToken
         else {
+            observer?(.staleResultRefused(taskToken: taskToken))
             throw EngineError(
                 code: "engine.unknownToken",
                 message: "this activity task is no longer valid (it timed out, was canceled, or the engine restarted)")

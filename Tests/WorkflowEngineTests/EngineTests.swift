@@ -160,13 +160,11 @@ import WorkflowModel
 
     @Test func startToCloseTimeoutCancelsTheAttemptAndRefusesItsLateResult() async throws {
         let released = Gate()
-        let lateResult = Mutex<(any Error)?>(nil)
         let definition = WorkflowDefinition(
             name: "slow",
             steps: [
                 step("slow", retry: RetryPolicy(maximumAttempts: 1), timeouts: TimeoutOverrides(startToClose: .after(.minutes(2))))
             ])
-        let tokenBox = Mutex<String?>(nil)
         let handler = ScriptedActivity(activityType: "test.work") { _, _ in
             // Ignores cancellation, like a stuck call, and answers late.
             await released.wait()
@@ -175,11 +173,11 @@ import WorkflowModel
         let harness = try Harness(definition: definition, handlers: [handler])
         try await harness.start()
         await harness.recorder.waitForAttemptStarts(1)
-        _ = tokenBox
         harness.clock.advance(by: .minutes(2))
         #expect(try await harness.engine.waitForClose("exec-1") == .failed)
+        // The stuck attempt now answers; its result must be refused (stale token), not recorded.
         released.open()
-        _ = lateResult
+        await harness.recorder.wait { $0.contains { if case .staleResultRefused = $0 { true } else { false } } }
         let history = try harness.history()
         let timedOut = history.events.compactMap { event -> ActivityTaskTimedOutEventAttributes? in
             if case .activityTaskTimedOut(let a) = event.attributes { return a }
