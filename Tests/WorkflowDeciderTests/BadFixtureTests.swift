@@ -1,0 +1,4 @@
+struct BadFixture: Sendable {
+    var name: String
+    static let all: [BadFixture] = []
+}
