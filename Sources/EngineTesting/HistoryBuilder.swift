@@ -64,6 +64,20 @@ public struct HistoryBuilder: Sendable {
                     definitionDigest: definitionDigest, definitionSource: nil, identity: identity)))
     }
 
+    /// Continues a recorded history (for example a prefix of a golden one): later helpers append
+    /// after its last event, ``tick`` after its last timestamp.
+    /// - Precondition: `events` start at id 1 and are contiguous.
+    public init(continuing events: [HistoryEvent], tick: Interval = .seconds(1)) {
+        for (position, event) in events.enumerated() {
+            precondition(event.eventId == Int64(position + 1), "HistoryBuilder: event ids must be contiguous from 1")
+        }
+        self.events = events
+        state = HistoryState(events: events)
+        now = events.last?.eventTimestamp ?? Timestamp(millisecondsSinceEpoch: 1_767_225_600_000)
+        self.tick = tick
+        identity = "history-builder"
+    }
+
     // MARK: Low level
 
     /// Appends one event with the next id and the current timestamp; returns its id.
@@ -141,8 +155,17 @@ public struct HistoryBuilder: Sendable {
         append(.decisionTaskStarted(DecisionTaskStartedEventAttributes(scheduledEventId: scheduledEventId, identity: identity)))
     }
 
+    /// Completes the decision task started last (by ``decisionTaskStarted()`` or a history this
+    /// builder continues) with `decisions`.
+    ///
+    /// Appends:
+    /// - `n` `DecisionTaskCompleted`,
+    /// - `n+1`, ... one event per decision, in order, as ``DecisionRecorder`` records it.
+    ///
+    /// - Returns: the id of `DecisionTaskCompleted`.
+    /// - Precondition: a decision task is started and not completed.
     @discardableResult
-    private mutating func completeDecisionTask(_ decisions: [Decision]) -> Int64 {
+    public mutating func completeDecisionTask(_ decisions: [Decision]) -> Int64 {
         guard let open = state.openDecisionTask, let startedEventId = open.startedEventId else {
             preconditionFailure("HistoryBuilder: no started decision task to complete")
         }
