@@ -46,6 +46,22 @@ import WorkflowModel
         #expect(closingDetails(decisions)["activityId"] == "fan[1]")
     }
 
+    @Test func laterElementTemplateErrorCancelsTheRunningElementsFirst() throws {
+        var scenario = try Scenario(
+            #""inputs": {"items": {"type": "array"}}, "steps": [{"id": "fan", "activity": "noop", "forEach": "${input.items}", "concurrency": 2, "input": {"n": "${item.n}"}}]"#,
+            input: ["items": [["n": 1], ["n": 2], [:]]])
+        #expect(scenario.decide() == ["schedule fan[0]", "schedule fan[1]"])
+        scenario.completed("fan[0]")
+        let failing = scenario.decideFully()
+        #expect(failing.map(\.summary) == ["marker StepFailed fan", "cancel fan[1]"])
+        #expect(failing.first?.payload?["index"] == 2)
+        scenario.history.activityCanceled("fan[1]")
+        let last = scenario.decideFully()
+        #expect(last.map(\.summary) == ["fail StepFailed"])
+        #expect(closingDetails(last)["activityId"] == "fan[2]")
+        #expect(closingDetails(last)["cause"] == "TemplateError")
+    }
+
     @Test func templateErrorInOneBranchStartsNoOtherBranchInThatDecision() throws {
         var scenario = try Scenario(
             #""inputs": {"settings": {"type": "object"}}, "steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "after": [], "input": {"x": "${input.settings.absent}"}}]"#,
@@ -234,6 +250,20 @@ import WorkflowModel
         #expect(
             details["compensationFailures"]
                 == [["activityId": "compensate:two", "cause": "DeleteFailed", "message": "still in use"]])
+    }
+
+    @Test(arguments: TimeoutType.allCases)
+    func timedOutCompensationIsRecordedAndTheRollbackContinues(_ type: TimeoutType) throws {
+        var scenario = try Self.failedSaga()
+        scenario.decide()
+        scenario.history.activityTimedOut("compensate:two", type: type)
+        #expect(scenario.decide() == ["schedule compensate:one"])
+        scenario.completed("compensate:one")
+        let details = closingDetails(scenario.decideFully())
+        #expect(details["rollback"] == "incomplete")
+        #expect(
+            details["compensationFailures"]
+                == [["activityId": "compensate:two", "cause": "ActivityTimedOut", "message": .string("the \(type.rawValue) timeout expired")]])
     }
 
     @Test func compensationUsesItsOwnRetryElseTheStepsPolicy() throws {

@@ -75,6 +75,61 @@ import WorkflowModel
         }
     }
 
+    /// The canonical scenarios as exact event sequences (reliability T14).
+    @Test(arguments: [
+        ("create-instance.completed", [
+            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
+            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
+            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.workflowExecutionCompleted],
+        ]),
+        // Retries add no events: the same sequence as the happy path.
+        ("create-instance.retried", [
+            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
+            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
+            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.workflowExecutionCompleted],
+        ]),
+        ("create-instance.failed", [
+            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
+            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
+            [.activityTaskStarted, .activityTaskFailed], decisionTask, [.workflowExecutionFailed],
+        ]),
+        ("create-instance.canceled", [
+            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
+            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
+            [.workflowExecutionCancelRequested], decisionTask, [.activityTaskCancelRequested],
+            [.activityTaskStarted, .activityTaskCanceled], decisionTask, [.workflowExecutionCanceled],
+        ]),
+        ("short-deadline.timed-out", [
+            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled], [.workflowExecutionTimedOut],
+        ]),
+    ] as [(String, [[EventType]])])
+    func canonicalScenarioHasTheExpectedEventSequence(_ name: String, _ expected: [[EventType]]) throws {
+        let fixture = try GoldenFixture.load(name)
+        #expect(fixture.events.map(\.eventType) == expected.flatMap { $0 })
+    }
+
+    static let decisionTask: [EventType] = [.decisionTaskScheduled, .decisionTaskStarted, .decisionTaskCompleted]
+
+    /// Throttling twice: two attempt records beside the events, and the one `ActivityTaskStarted`
+    /// of the step says attempt 3.
+    @Test func retriedHistoryKeepsFailedAttemptsBesideTheEvents() throws {
+        let fixture = try GoldenFixture.load("create-instance.retried")
+        let attempts = fixture.recovered.records.compactMap { record -> ActivityAttemptFailed? in
+            if case .attemptFailed(let attempt) = record { return attempt }
+            return nil
+        }
+        #expect(attempts.map(\.attempt) == [1, 2])
+        #expect(attempts.map(\.reason) == ["Throttling", "Throttling"])
+        #expect(attempts.map(\.activityId) == ["instance", "instance"])
+        let started = fixture.events.compactMap { event -> ActivityTaskStartedEventAttributes? in
+            if case .activityTaskStarted(let started) = event.attributes, started.scheduledEventId == 5 { return started }
+            return nil
+        }
+        #expect(started.map(\.attempt) == [3])
+        // Each retry waited for its backoff (2 s, then 4 s), rounded up to the driver's 30 s steps.
+        #expect(attempts.map { $0.nextAttemptAt.map { $0.interval(since: attempts[0].timestamp) } } == [.seconds(2), .seconds(34)])
+    }
+
     /// Nothing in the fixtures directory is left over, and no golden is missing.
     @Test func fixturesDirectoryHoldsExactlyTheKnownFixtures() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: GoldenPaths.histories.path)

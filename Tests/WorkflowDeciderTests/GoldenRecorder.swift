@@ -170,6 +170,11 @@ struct GoldenSpec: Sendable, CustomTestStringConvertible {
         GoldenSpec(
             name: "create-instance.canceled", workflowFile: "create-instance.json", inputs: [("identifier", "orders-db")],
             cancelAfterSteps: 3),
+        // Canceled while replicasAvailable[0] polls and replicasAvailable[1] waits for the worker:
+        // the queued task is canceled at once, in a second decision round of the same batch.
+        GoldenSpec(
+            name: "multi-region-rollout.canceled", workflowFile: "multi-region-rollout.json",
+            inputs: [("identifier", "orders")], cancelAfterSteps: 18),
         GoldenSpec(
             name: "short-deadline.timed-out", inlineWorkflow: shortDeadline, inputs: []),
     ]
@@ -198,7 +203,9 @@ enum GoldenPaths {
     /// Whether this run records fixtures instead of comparing them.
     static var isRecording: Bool { ProcessInfo.processInfo.environment["CAIRN_RECORD_GOLDENS"] == "1" }
 
-    static let acceptHint = "run `CAIRN_RECORD_GOLDENS=1 swift test --filter WorkflowDeciderTests.GoldenHistoryTests` to accept the engine's new output"
+    static let acceptHint = "to accept the engine's new output, run `CAIRN_RECORD_GOLDENS=1 swift test --filter "
+        + "GoldenHistoryTests/engineStillWritesTheCommittedHistory`, then `CAIRN_RECORD_GOLDENS=1 swift test --filter "
+        + "BadFixtureTests/fixtureIsDerivedFromItsGolden`, and review the diff (Tests/WorkflowDeciderTests/Fixtures/README.md)"
 }
 
 /// The history file a real engine writes for `spec`.
