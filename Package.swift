@@ -65,7 +65,7 @@ let package = Package(
         /// Manual clock, in-memory and fault-injecting file system, history builder.
         .target(
             name: "EngineTesting",
-            dependencies: ["WorkflowModel", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
+            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
         ),
 
         // MARK: Tests
@@ -77,8 +77,9 @@ let package = Package(
             name: "WorkflowDeciderTests",
             dependencies: [
                 "WorkflowDecider", "WorkflowModel", "StrictJSON", "EngineTesting", "WorkflowEngine", "HistoryStore",
-                "RDSSimulator", "RDSCore", "Activities",
-            ]
+                "RDSSimulator", "RDSCore", "Activities", "Hashing", "SystemIO",
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "EngineTesting", "Hashing"]),
         .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),

@@ -420,6 +420,13 @@ struct Evaluation {
             rollback = summary["status"] ?? .null
         } else if rollbackStarted {
             rollback = "interrupted"
+            let undone = state.activityOrder.compactMap { id -> JSONValue? in
+                guard let activity = state.activities[id], activity.scheduled.control.role == .compensation,
+                    case .completed? = activity.outcome
+                else { return nil }
+                return .string(String(id.dropFirst(ActivityIDs.compensation(of: "").count)))
+            }
+            compensationDetails = JSONObject([("compensated", .array(undone))])
         }
         var details = JSONObject()
         if let failure = failures.min(by: { $0.eventId < $1.eventId }) {
@@ -465,7 +472,11 @@ struct Evaluation {
                 continue
             }
             guard let compensation = state.activities[compensationId] else {
-                scheduleCompensation(for: activity)
+                if let failure = scheduleCompensation(for: activity) {
+                    // Its input could not be evaluated: recorded, and the rollback goes on.
+                    compensationFailures.append(failure.json)
+                    continue
+                }
                 return nil
             }
             switch compensation.outcome {
@@ -493,11 +504,13 @@ struct Evaluation {
         return summary
     }
 
-    mutating func scheduleCompensation(for activity: ActivityState) {
+    /// Schedules the compensation of `activity`; returns the failure instead when its input cannot
+    /// be evaluated (after recording a `CompensationFailed` marker).
+    mutating func scheduleCompensation(for activity: ActivityState) -> StepFailure? {
         let control = activity.scheduled.control
         guard let step = definition.step(control.step), let compensation = step.compensation,
             case .completed(let result)? = activity.outcome
-        else { return }
+        else { return nil }
         let compensationId = ActivityIDs.compensation(of: activity.scheduled.activityId)
         var scope = scope()
         scope.output = result
@@ -513,11 +526,15 @@ struct Evaluation {
                 activityId: compensationId, type: compensation.activity, input: input,
                 control: ActivityControl(step: step.id, index: control.index, role: .compensation),
                 taskList: step.taskList, timeouts: compensation.timeouts, retry: compensation.retry ?? step.retry)
+            return nil
         } catch {
             record(.recordMarker(name: MarkerName.compensationFailed, details: [
                 "step": .string(step.id), "activityId": .string(compensationId), "reason": "TemplateError",
                 "details": .string(String(describing: error)),
             ]))
+            return StepFailure(
+                step: step.id, activityId: compensationId, reason: "TemplateError", details: String(describing: error),
+                eventId: Int64.max)
         }
     }
 

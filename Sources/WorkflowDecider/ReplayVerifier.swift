@@ -37,6 +37,14 @@ public enum ReplayVerifier {
         }
         while index < history.count {
             let event = history[index]
+            // Decision events are consumed right after their DecisionTaskCompleted below; one met here
+            // stands outside its decision task's batch.
+            if DecisionRecorder.decisionTaskCompletedEventId(of: event.attributes) != nil {
+                throw ReplayError(
+                    code: "replay.unexpectedDecision", eventId: event.eventId,
+                    message: "\(summary(event.attributes)) is not part of the decision task that it names; "
+                        + "the history was edited")
+            }
             state.apply(event)
             index += 1
             guard case .decisionTaskStarted = event.attributes else { continue }

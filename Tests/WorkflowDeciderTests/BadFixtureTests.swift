@@ -16,8 +16,6 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
     var failsAt: Int64
     /// Makes the edited file from the source's records.
     var make: @Sendable ([HistoryRecord]) throws -> [UInt8]
-    /// Set while the verifier does not catch this one (see the test).
-    var knownIssue: String?
 
     var testDescription: String { name }
     var expected: String { String(name.split(separator: ".").last ?? "") }
@@ -124,9 +122,7 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
                     entries.insert(HistoryEditing.Entry(oldId: nil, event: stray), at: 7)
                     return entries
                 }
-            },
-            knownIssue: "ReplayVerifier checks only the decision events that directly follow their DecisionTaskCompleted; "
-                + "a decision event anywhere else is folded into the state unchecked"),
+            }),
     ]
 }
 
@@ -183,10 +179,6 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
                 #expect(error.eventId == bad.failsAt, "\(error)")
             }
         }
-        if let knownIssue = bad.knownIssue {
-            withKnownIssue(Comment(rawValue: knownIssue)) { check() }
-        } else {
-            check()
-        }
+        check()
     }
 }

@@ -311,16 +311,10 @@ import WorkflowModel
         #expect(scenario.decide() == ["marker RollbackStarted", "schedule compensate:two"])
         scenario.completed("compensate:two")
         let decisions = scenario.decideFully()
-        withKnownIssue("Decider bug: a CompensationFailed marker ends the decision task with no open work, so the execution never closes") {
-            #expect(decisions.map(\.summary) == ["marker CompensationFailed one", "fail StepFailed"])
-            let stuck = isStuck(scenario.state)
-            #expect(!stuck, "open, with nothing that could trigger another decision task")
-            #expect(scenario.next.map(\.summary) == [], "a second decision task with no new events decides more")
-        }
-        // What a later decision task (if one ever ran) would close with.
-        let late = scenario.next
-        #expect(late.map(\.summary) == ["fail StepFailed"])
-        let details = closingDetails(late)
+        #expect(decisions.map(\.summary) == ["marker CompensationFailed one", "fail StepFailed"])
+        #expect(!isStuck(scenario.state), "open, with nothing that could trigger another decision task")
+        #expect(scenario.next.map(\.summary) == [], "a second decision task with no new events decides more")
+        let details = closingDetails(decisions)
         #expect(details["rollback"] == "incomplete")
         #expect(details["compensated"] == ["two"])
         #expect(details["compensationFailures"]?[0]?["activityId"] == "compensate:one")
