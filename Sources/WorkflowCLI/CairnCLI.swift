@@ -69,6 +69,7 @@ public enum CairnCLI {
         lines += [
             "",
             "Every command takes --state-dir DIR (default: $CAIRN_STATE_DIR, else .cairn) and --help.",
+            "`cairn help COMMAND` shows a command's options; `cairn --version` prints the version.",
             "Exit status: 0 success; 1 the workflow or an operation failed; 2 usage or invalid input.",
         ]
         return lines.joined(separator: "\n")
