@@ -5,6 +5,16 @@ import Foundation
 public enum CairnCLI {
     /// Runs `cairn` with `arguments` (without the program name).
     public static func run(arguments: [String], environment: [String: String], console: Console) async -> Int32 {
+        var arguments = arguments
+        // `cairn --state-dir DIR list` is read as `cairn list --state-dir DIR`: the common option may come first.
+        var leading: [String] = []
+        while let first = arguments.first, first == "--state-dir" || first.hasPrefix("--state-dir=") {
+            leading.append(arguments.removeFirst())
+            if first == "--state-dir", !arguments.isEmpty { leading.append(arguments.removeFirst()) }
+        }
+        if !leading.isEmpty, let command = arguments.first {
+            arguments = [command] + leading + arguments.dropFirst()
+        }
         guard let name = arguments.first else {
             console.error(overview)
             return ExitStatus.usage

@@ -90,6 +90,21 @@ import WorkflowCLI
         #expect(recorder.err.contains("See `cairn \(arguments[0]) --help`."), "\(recorder.err)")
     }
 
+    @Test func stateDirectoryMayPrecedeTheCommand() async throws {
+        try await Sandbox.with { sandbox in
+            let recorder = RecordingConsole()
+            let status = await CairnCLI.run(
+                arguments: ["--state-dir", sandbox.stateDir, "list"], environment: [:], console: recorder.console())
+            #expect(status == 0, "\(recorder.err)")
+            #expect(recorder.out.contains("no executions"), "\(recorder.out)")
+            let inline = RecordingConsole()
+            let inlineStatus = await CairnCLI.run(
+                arguments: ["--state-dir=\(sandbox.stateDir)", "list", "--json"], environment: [:], console: inline.console())
+            #expect(inlineStatus == 0, "\(inline.err)")
+            #expect(sandbox.stateTree() == nil, "list writes nothing")
+        }
+    }
+
     @Test func stateDirectoryComesFromTheEnvironmentWhenNotGiven() async throws {
         try await Sandbox.with { sandbox in
             let result = await cairn("list", environment: ["CAIRN_STATE_DIR": sandbox.stateDir])
