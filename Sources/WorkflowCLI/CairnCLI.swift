@@ -1,4 +1,5 @@
 import Foundation
+import WorkflowModel
 
 /// The `cairn` command line: parses arguments, runs a subcommand, returns the exit status
 /// (0 success, 1 the workflow or an operation failed, 2 usage or invalid input).
@@ -101,6 +102,13 @@ struct Invocation: Sendable {
                 message: arguments.positionals.isEmpty ? "missing \(name)" : "expected one \(name), got \(arguments.positionals.count) arguments")
         }
         return arguments.positionals[0]
+    }
+
+    /// The single positional execution id, checked before anything is read or written.
+    func executionId() throws -> String {
+        let id = try positional("ID")
+        if let problem = ExecutionID.problem(with: id) { throw CLIError.usage("\(quoted(id)): \(problem)") }
+        return id
     }
 }
 

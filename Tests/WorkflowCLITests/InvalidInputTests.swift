@@ -40,8 +40,11 @@ import Testing
             Case(arguments: ["run", rollout] + id + ["--input", "replicaRegions=\"eu-west-1\""], message: "replicaRegions"),
             Case(arguments: ["run", create] + id + ["--input", "identifier=db2"], message: "identifier"),
             Case(arguments: ["run", create, "--input", "identifier"], message: "identifier"),
+            Case(arguments: ["run", create] + id + ["--id", "../x"], message: "--id \"../x\": an execution id may use only"),
             Case(arguments: ["run", create] + id + ["--id", "a/b"], message: "may use only ASCII"),
+            Case(arguments: ["run", create] + id + ["--id", "a\u{0}b"], message: "--id \"a\\u{0}b\""),
             Case(arguments: ["run", create] + id + ["--id", String(repeating: "a", count: 200)], message: "at most"),
+            Case(arguments: ["run", create] + id + ["--id", "\u{43E}rders"], message: "--id \"\\u{43E}rders\""),
             Case(arguments: ["run", create] + id + ["--id", ""], message: "cannot be empty"),
             Case(arguments: ["run", create] + id + ["--id", "-x"], message: "must start with a letter or digit"),
             Case(arguments: ["run", create, "--input-file", sandbox.root + "/none.json"], message: "cannot read"),
@@ -50,12 +53,14 @@ import Testing
             Case(arguments: ["run", create, "--input-file", notObject], message: "must hold a JSON object"),
             Case(arguments: ["run", create, "--input-file", wrongType], message: "identifier"),
             Case(arguments: ["resume", "../x"], message: "may use only ASCII"),
+            Case(arguments: ["show", "../x"], message: "may use only ASCII"),
         ]
     }
 
     private func expectRefused(_ result: CLIResult, _ invalid: Case) {
         #expect(result.status == 2, "\(invalid): \(result)")
         #expect(result.err.contains(invalid.message), "\(invalid): \(result)")
+        #expect(!result.err.contains("\u{0}"), "messages never print raw control characters")
         #expect(!result.out.contains("execution "), "nothing was started: \(result)")
     }
 

@@ -61,7 +61,7 @@ enum ShowCommand {
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
-        let id = try invocation.positional("ID")
+        let id = try invocation.executionId()
         let store = try invocation.stateDirectory.openForReading()
         let loaded = try LoadedExecution.load(id, from: store)
         let summary = loaded.summary()
@@ -121,7 +121,7 @@ enum HistoryCommand {
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
-        let id = try invocation.positional("ID")
+        let id = try invocation.executionId()
         let store = try invocation.stateDirectory.openForReading()
         let loaded = try LoadedExecution.load(id, from: store)
         let json = invocation.arguments.flag("json")

@@ -41,7 +41,7 @@ enum RunCommand {
         }
         let input = try bindInputs(invocation, definition: definition)
         let executionId = invocation.arguments.value("id") ?? generatedId(for: definition)
-        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(executionId): \(problem)") }
+        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(quoted(executionId)): \(problem)") }
 
         let session = try await EngineSession.open(invocation, command: "run")
         if session.directory.fileSystem.fileExists(at: session.store.historyPath(of: executionId)) {
@@ -121,8 +121,7 @@ enum ResumeCommand {
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
-        let executionId = try invocation.positional("ID")
-        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("\(executionId): \(problem)") }
+        let executionId = try invocation.executionId()
         let session = try await EngineSession.open(invocation, command: "resume")
         guard session.directory.fileSystem.fileExists(at: session.store.historyPath(of: executionId)) else {
             await session.engine.shutdown()
@@ -177,8 +176,7 @@ enum CancelCommand {
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
-        let executionId = try invocation.positional("ID")
-        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("\(executionId): \(problem)") }
+        let executionId = try invocation.executionId()
         let directory = invocation.stateDirectory
         let store = try directory.openForReading()
         let loaded = try LoadedExecution.load(executionId, from: store)
