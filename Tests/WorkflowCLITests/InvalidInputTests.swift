@@ -53,6 +53,9 @@ import Testing
             Case(arguments: ["run", create, "--input-file", notObject], message: "must hold a JSON object"),
             Case(arguments: ["run", create, "--input-file", wrongType], message: "identifier"),
             Case(arguments: ["resume", "../x"], message: "may use only ASCII"),
+            Case(arguments: ["cancel", "nothing-here"], message: "no execution nothing-here"),
+            Case(arguments: ["show", "nothing-here"], message: "no execution nothing-here"),
+            Case(arguments: ["history", "nothing-here"], message: "no execution nothing-here"),
             Case(arguments: ["show", "../x"], message: "may use only ASCII"),
         ]
     }

@@ -62,7 +62,7 @@ enum ShowCommand {
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
         let id = try invocation.executionId()
-        let store = try invocation.stateDirectory.openForReading()
+        let store = try invocation.stateDirectory.openForReading(lookingFor: id)
         let loaded = try LoadedExecution.load(id, from: store)
         let summary = loaded.summary()
         let now = SystemWallClock().now()
@@ -122,7 +122,7 @@ enum HistoryCommand {
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
         let id = try invocation.executionId()
-        let store = try invocation.stateDirectory.openForReading()
+        let store = try invocation.stateDirectory.openForReading(lookingFor: id)
         let loaded = try LoadedExecution.load(id, from: store)
         let json = invocation.arguments.flag("json")
         for record in loaded.recovered.records {

@@ -178,7 +178,7 @@ enum CancelCommand {
     static func run(_ invocation: Invocation) async throws -> Int32 {
         let executionId = try invocation.executionId()
         let directory = invocation.stateDirectory
-        let store = try directory.openForReading()
+        let store = try directory.openForReading(lookingFor: executionId)
         let loaded = try LoadedExecution.load(executionId, from: store)
         guard loaded.state.status == .running, loaded.quarantine == nil else {
             let status = loaded.quarantine == nil ? loaded.state.status.rawValue : "quarantined"

@@ -23,9 +23,15 @@ struct StateDirectory {
     /// Whether anything was ever written here.
     var exists: Bool { fileSystem.fileExists(at: path) }
 
-    /// The store, for reading (no lock, never modifies anything).
-    func openForReading() throws -> HistoryStore {
+    /// The store, for reading (no lock, never modifies anything); `executionId` names what the
+    /// caller looks for, for the message when the directory does not exist.
+    func openForReading(lookingFor executionId: String? = nil) throws -> HistoryStore {
         guard exists else {
+            if let executionId {
+                throw CLIError.usage(
+                    "no execution \(executionId): there is no state directory at \(path); "
+                        + "pass --state-dir or set CAIRN_STATE_DIR if it lives elsewhere")
+            }
             throw CLIError.usage("no state directory at \(path); run a workflow first, or pass --state-dir / set CAIRN_STATE_DIR")
         }
         return try HistoryStore(stateDirectory: path, fileSystem: fileSystem)
