@@ -7,7 +7,7 @@ import WorkflowModel
 
 let simSpeedOption = OptionSpec(
     name: "sim-speed", takesValue: true,
-    help: "RDS simulator speed, simulated seconds per real second (default 60 for a new state directory; remembered)",
+    help: "RDS simulator speed, simulated seconds per real second (default 60; remembered in the state directory until given again)",
     valueName: "X")
 
 /// `cairn run FILE`
@@ -40,6 +40,7 @@ enum RunCommand {
             throw CLIError.usage("\(file) is not a valid workflow (\(outcome.diagnostics.count) problem\(outcome.diagnostics.count == 1 ? "" : "s")); nothing was started")
         }
         let input = try bindInputs(invocation, definition: definition)
+        _ = try EngineSession.requestedSpeed(invocation)
         let executionId = invocation.arguments.value("id") ?? generatedId(for: definition)
         if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(quoted(executionId)): \(problem)") }
 
@@ -122,6 +123,7 @@ enum ResumeCommand {
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
         let executionId = try invocation.executionId()
+        _ = try EngineSession.requestedSpeed(invocation)
         let session = try await EngineSession.open(invocation, command: "resume")
         guard session.directory.fileSystem.fileExists(at: session.store.historyPath(of: executionId)) else {
             await session.engine.shutdown()
@@ -177,6 +179,7 @@ enum CancelCommand {
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
         let executionId = try invocation.executionId()
+        _ = try EngineSession.requestedSpeed(invocation)
         let directory = invocation.stateDirectory
         let store = try directory.openForReading(lookingFor: executionId)
         let loaded = try LoadedExecution.load(executionId, from: store)

@@ -22,8 +22,24 @@ struct EngineSession {
     let clock: SystemWallClock
     let console: Console
 
+    /// The speeds the simulator accepts (`RDSSimulator.setSpeed` checks the same range).
+    static let simulatorSpeedRange = 0.001...1_000_000.0
+
+    /// The `--sim-speed` of the invocation, if given; checked before anything is written.
+    static func requestedSpeed(_ invocation: Invocation) throws -> Double? {
+        guard let text = invocation.arguments.value("sim-speed") else { return nil }
+        guard let speed = Double(text), speed.isFinite, simulatorSpeedRange.contains(speed) else {
+            throw CLIError.usage(
+                "--sim-speed must be a positive number from 0.001 to 1000000 (simulated seconds per real second), "
+                    + "e.g. 60; got \(quoted(text))")
+        }
+        return speed
+    }
+
     /// Takes the lock, opens the simulator at the requested (or remembered) speed and starts workers.
+    /// An explicit `--sim-speed` replaces a remembered one, with a note on stderr.
     static func open(_ invocation: Invocation, command: String) async throws -> EngineSession {
+        let requested = try requestedSpeed(invocation)
         let directory = invocation.stateDirectory
         let identity = processIdentity(command)
         let (store, lock) = try directory.openForWriting(holder: identity)
@@ -31,17 +47,20 @@ struct EngineSession {
         let simulator: RDSSimulator
         do {
             simulator = try directory.openSimulator(clock: clock)
-            if let text = invocation.arguments.value("sim-speed") {
-                guard let speed = Double(text), speed.isFinite, speed > 0 else {
-                    throw CLIError.usage("--sim-speed must be a positive number, e.g. 60; got \"\(text)\"")
+            let remembered = try SimulatorSnapshotReader.speed(directory: directory.simulatorPath, fileSystem: directory.fileSystem)
+            if let requested {
+                try simulator.setSpeed(requested, override: true)
+                if let remembered, remembered != requested {
+                    invocation.console.error(
+                        "note: the RDS simulator in \(directory.simulatorPath) ran at speed \(formatSpeed(remembered)); "
+                            + "it now runs at \(formatSpeed(requested)) (operations already under way keep their pace)")
                 }
-                try simulator.setSpeed(speed)
-            } else if try SimulatorSnapshotReader.speed(directory: directory.simulatorPath, fileSystem: directory.fileSystem) == nil {
+            } else if remembered == nil {
                 try simulator.setSpeed(defaultSimulatorSpeed)
             }
         } catch let error as SimulatorError {
             lock.release()
-            throw CLIError(status: error.code == "sim.speedConflict" ? ExitStatus.usage : ExitStatus.failure, message: error.message)
+            throw CLIError(status: error.code == "sim.invalidSpeed" ? ExitStatus.usage : ExitStatus.failure, message: error.description)
         } catch {
             lock.release()
             throw error
@@ -56,6 +75,10 @@ struct EngineSession {
         return EngineSession(
             directory: directory, store: store, lock: lock, simulator: simulator, engine: engine, clock: clock,
             console: invocation.console)
+    }
+
+    static func formatSpeed(_ speed: Double) -> String {
+        speed == speed.rounded() && abs(speed) < 1e15 ? String(Int64(speed)) : String(speed)
     }
 
     /// Shows progress until the execution closes, prints how it ended, and returns the exit status:
