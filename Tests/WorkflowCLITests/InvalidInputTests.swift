@@ -57,7 +57,9 @@ import Testing
             Case(arguments: ["run", create] + id + ["--sim-speed", "-60"], message: "--sim-speed"),
             Case(arguments: ["run", create] + id + ["--sim-speed", "inf"], message: "--sim-speed"),
             Case(arguments: ["run", create] + id + ["--sim-speed", "1e9"], message: "--sim-speed"),
+            Case(arguments: ["resume", "nothing-here"], message: "no execution nothing-here"),
             Case(arguments: ["resume", "../x"], message: "may use only ASCII"),
+            Case(arguments: ["resume", "nothing-here", "--sim-speed", "x"], message: "--sim-speed"),
             Case(arguments: ["cancel", "nothing-here"], message: "no execution nothing-here"),
             Case(arguments: ["show", "nothing-here"], message: "no execution nothing-here"),
             Case(arguments: ["history", "nothing-here"], message: "no execution nothing-here"),
@@ -78,6 +80,25 @@ import Testing
                 expectRefused(await sandbox.cairn(invalid.arguments), invalid)
                 #expect(sandbox.stateTree() == nil, "\(invalid) created \(sandbox.stateDir)")
             }
+        }
+    }
+
+    @Test func invalidInputLeavesAnExistingStateDirectoryUnchanged() async throws {
+        try await Sandbox.with { sandbox in
+            let first = await sandbox.cairn("run", Self.create, "--input", "identifier=db1", "--id", "existing", "--sim-speed", "600")
+            try #require(first.status == 0, "\(first)")
+            let before = try #require(sandbox.stateTree())
+            for invalid in try Self.cases(sandbox) {
+                expectRefused(await sandbox.cairn(invalid.arguments), invalid)
+                #expect(sandbox.stateTree() == before, "\(invalid) changed \(sandbox.stateDir)")
+            }
+            // Starting an execution whose id exists is refused the same way, and names `cairn resume`.
+            let again = await sandbox.cairn("run", Self.create, "--input", "identifier=db1", "--id", "existing")
+            #expect(again.status == 2, "\(again)")
+            #expect(again.err.contains("execution existing already exists"), "\(again)")
+            #expect(again.err.contains("`cairn resume existing`"), "\(again)")
+            #expect(again.err.contains("--id"), "\(again)")
+            #expect(sandbox.stateTree() == before)
         }
     }
 

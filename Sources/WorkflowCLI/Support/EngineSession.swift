@@ -81,6 +81,25 @@ struct EngineSession {
         speed == speed.rounded() && abs(speed) < 1e15 ? String(Int64(speed)) : String(speed)
     }
 
+    /// Stops the engine and releases the lock, as a crash would leave it: open executions continue on
+    /// the next `resume`. Calling it again does nothing.
+    func close() async {
+        await engine.shutdown()
+        lock.release()
+    }
+
+    /// Runs `body`, then closes the session however `body` ends.
+    func closing(_ body: () async throws -> Int32) async throws -> Int32 {
+        do {
+            let status = try await body()
+            await close()
+            return status
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     /// Shows progress until the execution closes, prints how it ended, and returns the exit status:
     /// 0 when it closed as `success`, 1 otherwise.
     func drive(_ executionId: String, success: ExecutionStatus = .completed) async throws -> Int32 {
@@ -106,8 +125,7 @@ struct EngineSession {
             group.cancelAll()
             return result
         }
-        await engine.shutdown()
-        lock.release()
+        await close()
         let loaded = try LoadedExecution.load(executionId, from: store)
         display.finish(loaded.summary())
         printOutcome(loaded)
