@@ -52,7 +52,7 @@ enum RunCommand {
             }
         }
 
-        let session = try await EngineSession.open(invocation, command: "run")
+        let session = try await EngineSession.open(invocation, command: "run \(executionId)")
         return try await session.closing {
             let execution: WorkflowExecution
             do {
@@ -150,7 +150,7 @@ enum ResumeCommand {
                 "no execution \(executionId) in \(store.stateDirectory): it was never started (see `cairn list`), "
                     + "or its first event never reached the disk; start it with `cairn run FILE --id \(executionId)`")
         }
-        let session = try await EngineSession.open(invocation, command: "resume")
+        let session = try await EngineSession.open(invocation, command: "resume \(executionId)")
         return try await session.closing {
             let status = try await resumeOrReport(session, executionId)
             if status != .running { return status == .completed ? ExitStatus.success : ExitStatus.failure }
@@ -207,19 +207,22 @@ enum CancelCommand {
         }
         let session: EngineSession
         do {
-            session = try await EngineSession.open(invocation, command: "cancel")
+            session = try await EngineSession.open(invocation, command: "cancel \(executionId)")
         } catch let error as CLIError where error.isLocked {
             try CancelRequests.enqueue(executionId: executionId, identity: processIdentity("cancel"), in: directory)
+            let holder = directory.lockHolder().map { " (\($0))" } ?? ""
+            invocation.console.line("cancel of \(executionId) queued in \(directory.requestsPath)")
             invocation.console.line(
-                "cancel requested for \(executionId): another Cairn engine holds \(directory.path) and will carry it out")
-            invocation.console.line("(\(error.message))")
+                "The engine holding \(directory.path)\(holder) applies it within a second if it runs \(executionId); "
+                    + "otherwise `cairn resume \(executionId)` applies it. Follow it with `cairn show \(executionId)`.")
             return ExitStatus.success
         }
         return try await session.closing {
             let status = try await ResumeCommand.resumeOrReport(session, executionId)
             guard status == .running else { return status == .canceled ? ExitStatus.success : ExitStatus.failure }
             try await session.engine.requestCancel(executionId, identity: processIdentity("cancel"))
-            invocation.console.line("canceling \(executionId)")
+            invocation.console.line("canceling \(executionId); state in \(session.directory.path)")
+            invocation.console.line("")
             return try await session.drive(executionId, success: .canceled)
         }
     }

@@ -47,6 +47,13 @@ struct StateDirectory {
         }
     }
 
+    /// Who holds the engine lock, as its holder wrote it into `LOCK` (nil when unknown).
+    func lockHolder() -> String? {
+        guard let bytes = try? fileSystem.readFile(at: path + "/LOCK") else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
     /// The simulator, opened for writing (the caller holds the lock).
     func openSimulator(clock: any WallClock) throws -> RDSSimulator {
         try RDSSimulator(directory: simulatorPath, fileSystem: fileSystem, clock: clock)
