@@ -65,4 +65,34 @@ import Testing
             #expect(cancelAgain.err.contains("execution slow is canceled; there is nothing to cancel"), "\(cancelAgain)")
         }
     }
+
+    /// Canceling the task that runs `cairn run` stops its engine as a kill would; the execution stays
+    /// open, and `cairn cancel` then carries the cancellation out itself.
+    @Test func cancelOfAnExecutionWhoseEngineStopped() async throws {
+        try await Sandbox.with { sandbox in
+            let run = try await startSlowRun(sandbox, id: "orphan")
+            run.cancel()
+            let stopped = await run.value
+            #expect(stopped.status == 1, "\(stopped)")
+            #expect(
+                stopped.out.contains("stopped orphan before it closed; continue it with `cairn resume orphan`"), "\(stopped)")
+            let shown = try await sandbox.showJSON("orphan")
+            #expect(shown["status"] == "running", "the execution is still open: \(shown)")
+            let list = await sandbox.cairn("list")
+            #expect(list.out.contains("orphan"))
+            #expect(list.out.contains("running"))
+
+            let cancel = await sandbox.cairn("cancel", "orphan")
+            #expect(cancel.status == 0, "\(cancel)")
+            #expect(cancel.out.hasPrefix("canceling orphan"), "\(cancel)")
+            #expect(cancel.out.contains("\ncanceled orphan\n"), "\(cancel)")
+            let closed = try await sandbox.showJSON("orphan")
+            #expect(closed["status"] == "canceled")
+
+            // Resuming a closed execution only reports it; a canceled one exits 1.
+            let resume = await sandbox.cairn("resume", "orphan")
+            #expect(resume.status == 1, "\(resume)")
+            #expect(resume.out.contains("status    canceled"), "\(resume)")
+        }
+    }
 }

@@ -106,13 +106,22 @@ struct EngineSession {
         let display = ProgressDisplay(console: console, engine: engine, executionId: executionId, clock: clock)
         // Both children end when the execution closes (or the engine stops).
         let status: ExecutionStatus = try await withThrowingTaskGroup(of: ExecutionStatus?.self) { group in
-            group.addTask { try await engine.waitForClose(executionId) }
+            group.addTask {
+                do {
+                    return try await engine.waitForClose(executionId)
+                } catch where Task.isCancelled {
+                    return .running  // stopped before it could wait: the execution stays open
+                }
+            }
             group.addTask {
                 await display.run()
                 return nil
             }
             group.addTask {
                 await watchRequests(executionId)
+                // It returns when the group is canceled: the execution closed, or the task running this
+                // command was canceled. Then the engine stops as if killed, and waitForClose returns.
+                await engine.shutdown()
                 return nil
             }
             var result: ExecutionStatus = .running
