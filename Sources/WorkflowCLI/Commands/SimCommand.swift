@@ -22,7 +22,8 @@ enum SimCommand {
             sim fault --clear               remove every fault rule
             sim create-snapshot ID [--region R] [--engine E] [--users a,b,c]
                                             an available snapshot "from an earlier database" with those application users
-            Changing commands need the state directory's lock (no engine running); listing does not.
+            sim instances reads without the lock, so it works while an engine runs; the other actions need
+            the state directory's lock (no engine running). Fault rules and speed are kept in DIR/sim.
             """,
         options: [
             OptionSpec(name: "json", takesValue: false, help: "JSON output (instances)"),
@@ -50,16 +51,25 @@ enum SimCommand {
             return try instances(invocation)
         case "snapshots", "faults":
             guard arguments.isEmpty else { throw UsageError(message: "sim \(action) takes no arguments") }
-            return try withSimulator(invocation) { simulator in
+            let directory = invocation.stateDirectory
+            let print = { (faults: [FaultRule], snapshots: [DBSnapshot]) in
                 if action == "faults" {
-                    let faults = simulator.faults()
                     if faults.isEmpty { invocation.console.line("no fault rules") }
                     for fault in faults { invocation.console.line(fault.description) }
+                } else if snapshots.isEmpty {
+                    invocation.console.line("the simulator in \(directory.simulatorPath) holds no DB snapshots")
                 } else {
-                    let rows = simulator.snapshots().map { [$0.region, $0.identifier, $0.status, $0.engine] }
+                    let rows = snapshots.map { [$0.region, $0.identifier, $0.status, $0.engine] }
                     for line in table([["REGION", "SNAPSHOT", "STATUS", "ENGINE"]] + rows) { invocation.console.line(line) }
                 }
             }
+            // Nothing to list, and nothing to create just for listing it.
+            guard directory.fileSystem.fileExists(at: directory.simulatorPath) else {
+                print([], [])
+                return ExitStatus.success
+            }
+            // The simulator offers no read-only view of these (unlike instances), so this takes the lock.
+            return try withSimulator(invocation) { simulator in print(simulator.faults(), simulator.snapshots()) }
         case "fault":
             guard arguments.isEmpty else { throw UsageError(message: "sim fault takes options only") }
             return try fault(invocation)
@@ -157,9 +167,11 @@ enum SimCommand {
         do {
             try body(try directory.openSimulator(clock: SystemWallClock()))
         } catch let error as SimulatorError {
-            throw CLIError.failure("\(error.code): \(error.message)")
+            let invalid = error.code == "sim.invalidFault" || error.code == "sim.invalidSpeed"
+            throw CLIError(status: invalid ? ExitStatus.usage : ExitStatus.failure, message: "\(error.code): \(error.message)")
         } catch let error as RDSError {
-            throw CLIError.failure("\(error.code): \(error.message)")
+            let invalid = error.code == "InvalidParameterValue" || error.code == "InvalidParameterCombination"
+            throw CLIError(status: invalid ? ExitStatus.usage : ExitStatus.failure, message: "\(error.code): \(error.message)")
         }
         return ExitStatus.success
     }
