@@ -69,9 +69,15 @@ import Testing
             #expect(run.out.hasPrefix("execution \(id) (run "), "\(run)")
             #expect(run.out.contains("\ncompleted \(id)\n"), "\(run)")
             let endpoints = try #require(run.out.range(of: "\nendpoints:\n").map { run.out[$0.upperBound...] }, "\(run)")
-            for identifier in workflow.endpointIdentifiers {
-                #expect(endpoints.contains("  \(identifier) "), "\(identifier) in \(run)")
-                #expect(endpoints.contains("\(identifier)."), "\(identifier)'s address in \(run)")
+            let rows = endpoints.split(separator: "\n").prefix { $0.hasPrefix("  ") }
+            #expect(rows.count == workflow.endpointIdentifiers.count, "\(run)")
+            for (row, identifier) in zip(rows, workflow.endpointIdentifiers) {
+                // NAME  [REGION  ]ADDRESS:PORT, one space-separated row per instance.
+                let cells = row.split(separator: " ")
+                #expect(cells.first.map(String.init) == identifier, "\(row)")
+                #expect(cells.last?.hasPrefix("\(identifier).") == true, "\(row)")
+                #expect(cells.last?.hasSuffix(".rds.amazonaws.com:5432") == true, "\(row)")
+                #expect(cells.count == (workflow == .multiRegionRollout ? 3 : 2), "\(row)")
             }
             if terminal {
                 #expect(run.out.contains("\u{1B}[2K"), "the live table redraws lines")

@@ -166,7 +166,10 @@ struct EngineSession {
             let endpoints = Self.endpoints(in: completed.result)
             if !endpoints.isEmpty {
                 console.line("endpoints:")
-                for line in table(endpoints.map { ["  " + $0.name, $0.region, $0.address] }) { console.line(line) }
+                // The region column only when the result names regions (create-instance's output does not).
+                let withRegions = endpoints.contains { !$0.region.isEmpty }
+                let rows = endpoints.map { ["  " + $0.name] + (withRegions ? [$0.region.isEmpty ? "-" : $0.region] : []) + [$0.address] }
+                for line in table(rows) { console.line(line) }
             }
             console.line("result:")
             for line in completed.result.prettyString().split(separator: "\n") { console.line("  " + line) }
