@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WorkflowCLI
 
 /// Invalid input exits 2 and writes nothing: no state directory appears, and an existing one is
 /// left byte for byte as it was (its LOCK file included).
@@ -99,6 +100,20 @@ import Testing
             #expect(again.err.contains("`cairn resume existing`"), "\(again)")
             #expect(again.err.contains("--id"), "\(again)")
             #expect(sandbox.stateTree() == before)
+        }
+    }
+
+    @Test func aStateDirectoryThatIsAFileIsRefused() async throws {
+        try await Sandbox.with { sandbox in
+            let file = try sandbox.write("not-a-directory", "keep me\n")
+            for arguments in [["run", Self.create, "--input", "identifier=a"], ["list"], ["show", "x"], ["resume", "x"]] {
+                let recorder = RecordingConsole()
+                let status = await CairnCLI.run(
+                    arguments: arguments, environment: ["CAIRN_STATE_DIR": file], console: recorder.console())
+                #expect(status == 2, "\(arguments): \(recorder.err)")
+                #expect(recorder.err.contains("\(file) is a file, not a directory"), "\(arguments): \(recorder.err)")
+            }
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me\n")
         }
     }
 

@@ -16,7 +16,7 @@ enum ListCommand {
     static func run(_ invocation: Invocation) async throws -> Int32 {
         guard invocation.arguments.positionals.isEmpty else { throw UsageError(message: "list takes no arguments") }
         let directory = invocation.stateDirectory
-        guard directory.exists else {
+        guard try directory.exists else {
             if !invocation.arguments.flag("json") { invocation.console.line("no executions (no state directory at \(directory.path))") }
             return ExitStatus.success
         }

@@ -21,12 +21,22 @@ struct StateDirectory {
     var requestsPath: String { path + "/requests" }
 
     /// Whether anything was ever written here.
-    var exists: Bool { fileSystem.fileExists(at: path) }
+    /// - Throws: a usage error when the path exists but is not a directory.
+    var exists: Bool {
+        get throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+            guard isDirectory.boolValue else {
+                throw CLIError.usage("the state directory \(path) is a file, not a directory; pass another with --state-dir")
+            }
+            return true
+        }
+    }
 
     /// The store, for reading (no lock, never modifies anything); `executionId` names what the
     /// caller looks for, for the message when the directory does not exist.
     func openForReading(lookingFor executionId: String? = nil) throws -> HistoryStore {
-        guard exists else {
+        guard try exists else {
             if let executionId {
                 throw CLIError.usage(
                     "no execution \(executionId): there is no state directory at \(path); "
