@@ -52,4 +52,18 @@ import Testing
             #expect(badName.err.contains("identifier"), "\(badName)")
         }
     }
+
+    @Test func damagedSimulatorStateSaysWhatToDo() async throws {
+        try await Sandbox.with { sandbox in
+            try FileManager.default.createDirectory(atPath: sandbox.stateDir + "/sim", withIntermediateDirectories: true)
+            try Data("garbage".utf8).write(to: URL(fileURLWithPath: sandbox.stateDir + "/sim/state.json"))
+            for arguments in [["sim", "instances"], ["sim", "faults"], ["run", workflowPath("create-instance"), "--input", "identifier=a"]] {
+                let result = await sandbox.cairn(arguments)
+                #expect(result.status == 1, "\(arguments): \(result)")
+                #expect(result.err.contains("sim.corruptState"), "\(arguments): \(result)")
+                #expect(result.err.contains("move that directory aside"), "\(arguments): \(result)")
+                #expect(!result.err.contains(".."), "\(arguments): \(result)")
+            }
+        }
+    }
 }

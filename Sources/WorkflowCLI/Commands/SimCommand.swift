@@ -89,8 +89,13 @@ enum SimCommand {
 
     static func instances(_ invocation: Invocation) throws -> Int32 {
         let directory = invocation.stateDirectory
-        let instances = try SimulatorSnapshotReader.instances(
-            directory: directory.simulatorPath, fileSystem: directory.fileSystem, now: SystemWallClock().now())
+        let instances: [DBInstance]
+        do {
+            instances = try SimulatorSnapshotReader.instances(
+                directory: directory.simulatorPath, fileSystem: directory.fileSystem, now: SystemWallClock().now())
+        } catch let error as SimulatorError {
+            throw directory.failure(error)
+        }
         if invocation.arguments.flag("json") {
             let values = instances.map { instance -> JSONValue in
                 var object = JSONObject()
@@ -167,8 +172,7 @@ enum SimCommand {
         do {
             try body(try directory.openSimulator(clock: SystemWallClock()))
         } catch let error as SimulatorError {
-            let invalid = error.code == "sim.invalidFault" || error.code == "sim.invalidSpeed"
-            throw CLIError(status: invalid ? ExitStatus.usage : ExitStatus.failure, message: "\(error.code): \(error.message)")
+            throw directory.failure(error)
         } catch let error as RDSError {
             let invalid = error.code == "InvalidParameterValue" || error.code == "InvalidParameterCombination"
             throw CLIError(status: invalid ? ExitStatus.usage : ExitStatus.failure, message: "\(error.code): \(error.message)")

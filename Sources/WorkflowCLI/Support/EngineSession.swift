@@ -60,7 +60,7 @@ struct EngineSession {
             }
         } catch let error as SimulatorError {
             lock.release()
-            throw CLIError(status: error.code == "sim.invalidSpeed" ? ExitStatus.usage : ExitStatus.failure, message: error.description)
+            throw directory.failure(error)
         } catch {
             lock.release()
             throw error

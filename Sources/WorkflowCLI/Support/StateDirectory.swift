@@ -64,6 +64,22 @@ struct StateDirectory {
         return text.isEmpty ? nil : text
     }
 
+    /// The CLI's error for a simulator failure: a rejected value is invalid input (exit 2); damaged
+    /// simulator files say how to start afresh.
+    func failure(_ error: SimulatorError) -> CLIError {
+        switch error.code {
+        case "sim.invalidFault", "sim.invalidSpeed":
+            return CLIError.usage(error.description)
+        case "sim.corruptState":
+            return CLIError.failure(
+                error.description.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + ". The RDS simulator's files in \(simulatorPath) are damaged: restore them from a backup, "
+                    + "or move that directory aside to start with an empty simulator (its instances, snapshots and "
+                    + "secrets are then forgotten).")
+        default:
+            return CLIError.failure(error.description)
+        }
+    }
+
     /// The simulator, opened for writing (the caller holds the lock).
     func openSimulator(clock: any WallClock) throws -> RDSSimulator {
         try RDSSimulator(directory: simulatorPath, fileSystem: fileSystem, clock: clock)
