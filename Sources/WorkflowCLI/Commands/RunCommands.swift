@@ -150,7 +150,17 @@ enum ResumeCommand {
                 "no execution \(executionId) in \(store.stateDirectory): it was never started (see `cairn list`), "
                     + "or its first event never reached the disk; start it with `cairn run FILE --id \(executionId)`")
         }
-        let session = try await EngineSession.open(invocation, command: "resume \(executionId)")
+        let session: EngineSession
+        do {
+            session = try await EngineSession.open(invocation, command: "resume \(executionId)")
+        } catch let error as CLIError where error.isLocked {
+            // The store's advice (wait, or use another --state-dir) does not fit: the execution lives here.
+            let holder = invocation.stateDirectory.lockHolder().map { " (\($0))" } ?? ""
+            throw CLIError.failure(
+                "cannot resume \(executionId): another Cairn engine holds \(store.stateDirectory)\(holder). "
+                    + "If it runs \(executionId), follow it with `cairn show \(executionId)`; otherwise run "
+                    + "`cairn resume \(executionId)` again when that engine has finished.")
+        }
         return try await session.closing {
             let status = try await resumeOrReport(session, executionId)
             if status != .running { return status == .completed ? ExitStatus.success : ExitStatus.failure }
