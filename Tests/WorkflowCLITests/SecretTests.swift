@@ -33,11 +33,11 @@ import Testing
                 #expect(result.status == 0, "\(arguments): \(result)")
                 seen.append((arguments.joined(separator: " "), result.out + result.err))
             }
-            let executions = sandbox.stateDir + "/executions"
-            for name in try FileManager.default.contentsOfDirectory(atPath: executions) {
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: executions + "/" + name))
-                seen.append((name, String(decoding: bytes, as: UTF8.self)))
-            }
+            // Every file in the state directory but the secret store: histories, the simulator's call log and state.
+            let files = try #require(sandbox.stateTree()).filter { $0.key != "sim/secrets.json" }
+            #expect(files.keys.contains("executions/restore.history"))
+            #expect(files.keys.contains("sim/calls.log"))
+            for (name, bytes) in files { seen.append((name, String(decoding: bytes, as: UTF8.self))) }
             for (place, text) in seen {
                 for password in passwords { #expect(!text.contains(password), "a password appears in \(place)") }
             }
