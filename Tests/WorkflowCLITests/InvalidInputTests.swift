@@ -117,6 +117,23 @@ import WorkflowCLI
         }
     }
 
+    /// Reading commands pointed at an existing directory that holds no executions add nothing to it.
+    @Test func readingAnEmptyDirectoryWritesNothing() async throws {
+        try await Sandbox.with { sandbox in
+            try FileManager.default.createDirectory(atPath: sandbox.stateDir, withIntermediateDirectories: false)
+            let list = await sandbox.cairn("list")
+            #expect(list.status == 0)
+            #expect(list.out == "no executions in \(sandbox.stateDir)\n", "\(list)")
+            #expect(await sandbox.cairn("list", "--json").out.isEmpty)
+            for command in ["show", "history", "resume", "cancel"] {
+                let result = await sandbox.cairn(command, "x")
+                #expect(result.status == 2, "\(command): \(result)")
+                #expect(result.err.contains("no execution x in \(sandbox.stateDir)"), "\(command): \(result)")
+            }
+            #expect(sandbox.stateTree() == [:], "nothing was created in \(sandbox.stateDir)")
+        }
+    }
+
     @Test func brokenWorkflowPrintsEveryDiagnosticWithItsPlace() async throws {
         try await Sandbox.with { sandbox in
             let broken = try #require(try Self.cases(sandbox).first).arguments[1]

@@ -16,8 +16,11 @@ enum ListCommand {
     static func run(_ invocation: Invocation) async throws -> Int32 {
         guard invocation.arguments.positionals.isEmpty else { throw UsageError(message: "list takes no arguments") }
         let directory = invocation.stateDirectory
-        guard try directory.exists else {
-            if !invocation.arguments.flag("json") { invocation.console.line("no executions (no state directory at \(directory.path))") }
+        guard try directory.hasExecutions else {
+            if !invocation.arguments.flag("json") {
+                invocation.console.line(
+                    try directory.exists ? "no executions in \(directory.path)" : "no executions (no state directory at \(directory.path))")
+            }
             return ExitStatus.success
         }
         let store = try directory.openForReading()

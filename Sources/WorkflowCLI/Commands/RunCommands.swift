@@ -45,7 +45,7 @@ enum RunCommand {
         if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(quoted(executionId)): \(problem)") }
 
         let directory = invocation.stateDirectory
-        if try directory.exists {
+        if try directory.hasExecutions {
             let store = try directory.openForReading()
             if directory.fileSystem.fileExists(at: store.historyPath(of: executionId)) {
                 throw existing(executionId, in: store)

@@ -33,16 +33,31 @@ struct StateDirectory {
         }
     }
 
+    /// `<state>/executions`, where the histories live (docs/history-format.md, section 1).
+    var executionsPath: String { path + "/executions" }
+
+    /// Whether an execution was ever started here. Readers check it before opening the store,
+    /// because `HistoryStore` creates the executions directory when it is missing.
+    var hasExecutions: Bool {
+        get throws { try exists && fileSystem.fileExists(at: executionsPath) }
+    }
+
     /// The store, for reading (no lock, never modifies anything); `executionId` names what the
-    /// caller looks for, for the message when the directory does not exist.
+    /// caller looks for, for the message when there is nothing to read.
     func openForReading(lookingFor executionId: String? = nil) throws -> HistoryStore {
-        guard try exists else {
-            if let executionId {
+        guard try hasExecutions else {
+            switch (executionId, try exists) {
+            case (let executionId?, false):
                 throw CLIError.usage(
                     "no execution \(executionId): there is no state directory at \(path); "
                         + "pass --state-dir or set CAIRN_STATE_DIR if it lives elsewhere")
+            case (let executionId?, true):
+                throw CLIError.usage(
+                    "no execution \(executionId) in \(path): no execution was ever started there; "
+                        + "pass --state-dir or set CAIRN_STATE_DIR if it lives elsewhere")
+            case (nil, _):
+                throw CLIError.usage("no executions in \(path); run a workflow first, or pass --state-dir / set CAIRN_STATE_DIR")
             }
-            throw CLIError.usage("no state directory at \(path); run a workflow first, or pass --state-dir / set CAIRN_STATE_DIR")
         }
         return try HistoryStore(stateDirectory: path, fileSystem: fileSystem)
     }
