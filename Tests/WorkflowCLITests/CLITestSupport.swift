@@ -107,18 +107,21 @@ final class Sandbox: Sendable {
         return try #require(try result.json().arrayValue)
     }
 
-    /// Polls `show ID --json` (yielding between reads) until `condition` holds for it, or fails after
-    /// `timeout` of real time. Used only where a test must observe a running execution.
+    /// Polls `show ID --json` (yielding between reads) until `condition` holds for it. Used only where
+    /// a test must observe a running execution. `timeout` only guards against a hang: it is generous
+    /// because a loaded machine can starve every task for many seconds (the whole package's tests run
+    /// in parallel), and the state is read once more after it passes.
     func waitUntil(
-        _ executionId: String, timeout: Duration = .seconds(30), _ condition: (JSONValue) -> Bool
+        _ executionId: String, timeout: Duration = .seconds(300), _ condition: (JSONValue) -> Bool
     ) async throws -> JSONValue {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        while true {
+            let expired = ContinuousClock.now >= deadline
             let result = await cairn("show", executionId, "--json")
             if result.status == 0, let value = try? result.json(), condition(value) { return value }
+            if expired { throw WaitTimedOut(executionId: executionId) }
             await Task.yield()
         }
-        throw WaitTimedOut(executionId: executionId)
     }
 }
 

@@ -3,14 +3,14 @@ import StrictJSON
 import Testing
 
 /// One engine per state directory, and cancellation with and without a running engine. A run at
-/// --sim-speed 1 waits minutes for its instance, so it is still running whenever the test acts.
+/// --sim-speed 0.01 waits hours for its instance, so it is still running whenever the test acts.
 @Suite struct LockAndCancelTests {
     static let create = workflowPath("create-instance")
 
     /// Starts a slow run in a child task and returns once `show --json` reports its wait step running.
     private func startSlowRun(_ sandbox: Sandbox, id: String) async throws -> Task<CLIResult, Never> {
         let run = Task {
-            await sandbox.cairn("run", Self.create, "--input", "identifier=\(id)", "--id", id, "--sim-speed", "1")
+            await sandbox.cairn("run", Self.create, "--input", "identifier=\(id)", "--id", id, "--sim-speed", "0.01")
         }
         do {
             _ = try await sandbox.waitUntil(id) { $0.stepStatuses["available"] == "running" }
