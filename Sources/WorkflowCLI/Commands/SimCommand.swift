@@ -22,12 +22,13 @@ enum SimCommand {
             sim fault --clear               remove every fault rule
             sim create-snapshot ID [--region R] [--engine E] [--users a,b,c]
                                             an available snapshot "from an earlier database" with those application users
+
             sim instances reads without the lock, so it works while an engine runs; the other actions need
             the state directory's lock (no engine running). Fault rules and speed are kept in DIR/sim.
             """,
         options: [
             OptionSpec(name: "json", takesValue: false, help: "JSON output (instances)"),
-            OptionSpec(name: "operation", takesValue: true, help: "RDS action name for a fault", valueName: "OP"),
+            OptionSpec(name: "operation", takesValue: true, help: "exact RDS action name, e.g. CreateDBInstance (case matters), or *", valueName: "OP"),
             OptionSpec(name: "code", takesValue: true, help: "error code the fault returns, e.g. Throttling", valueName: "CODE"),
             OptionSpec(name: "times", takesValue: true, help: "how many calls fail (default 1)", valueName: "N"),
             OptionSpec(name: "identifier", takesValue: true, help: "only identifiers matching this glob", valueName: "GLOB"),
