@@ -1,10 +1,21 @@
 import Foundation
+import WorkflowModel
 
 /// The `cairn` command line: parses arguments, runs a subcommand, returns the exit status
 /// (0 success, 1 the workflow or an operation failed, 2 usage or invalid input).
 public enum CairnCLI {
     /// Runs `cairn` with `arguments` (without the program name).
     public static func run(arguments: [String], environment: [String: String], console: Console) async -> Int32 {
+        var arguments = arguments
+        // `cairn --state-dir DIR list` is read as `cairn list --state-dir DIR`: the common option may come first.
+        var leading: [String] = []
+        while let first = arguments.first, first == "--state-dir" || first.hasPrefix("--state-dir=") {
+            leading.append(arguments.removeFirst())
+            if first == "--state-dir", !arguments.isEmpty { leading.append(arguments.removeFirst()) }
+        }
+        if !leading.isEmpty, let command = arguments.first {
+            arguments = [command] + leading + arguments.dropFirst()
+        }
         guard let name = arguments.first else {
             console.error(overview)
             return ExitStatus.usage
@@ -69,6 +80,7 @@ public enum CairnCLI {
         lines += [
             "",
             "Every command takes --state-dir DIR (default: $CAIRN_STATE_DIR, else .cairn) and --help.",
+            "`cairn help COMMAND` shows a command's options; `cairn --version` prints the version.",
             "Exit status: 0 success; 1 the workflow or an operation failed; 2 usage or invalid input.",
         ]
         return lines.joined(separator: "\n")
@@ -90,6 +102,13 @@ struct Invocation: Sendable {
                 message: arguments.positionals.isEmpty ? "missing \(name)" : "expected one \(name), got \(arguments.positionals.count) arguments")
         }
         return arguments.positionals[0]
+    }
+
+    /// The single positional execution id, checked before anything is read or written.
+    func executionId() throws -> String {
+        let id = try positional("ID")
+        if let problem = ExecutionID.problem(with: id) { throw CLIError.usage("\(quoted(id)): \(problem)") }
+        return id
     }
 }
 

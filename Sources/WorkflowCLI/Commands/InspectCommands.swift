@@ -16,14 +16,21 @@ enum ListCommand {
     static func run(_ invocation: Invocation) async throws -> Int32 {
         guard invocation.arguments.positionals.isEmpty else { throw UsageError(message: "list takes no arguments") }
         let directory = invocation.stateDirectory
-        guard directory.exists else {
-            if !invocation.arguments.flag("json") { invocation.console.line("no executions (no state directory at \(directory.path))") }
+        guard try directory.hasExecutions else {
+            if !invocation.arguments.flag("json") {
+                invocation.console.line(
+                    try directory.exists ? "no executions in \(directory.path)" : "no executions (no state directory at \(directory.path))")
+            }
             return ExitStatus.success
         }
         let store = try directory.openForReading()
         var rows: [[String]] = [["EXECUTION", "WORKFLOW", "STATUS", "STARTED", "CLOSED", "EVENTS"]]
+        var damaged: [String] = []
         for id in try store.listExecutions() {
             let summary = try LoadedExecution.load(id, from: store).summary()
+            if let quarantine = summary.quarantine {
+                damaged.append("\(id): \(quarantine.reason) (\(quarantine.file), byte \(quarantine.offset)); see `cairn show \(id)`")
+            }
             if invocation.arguments.flag("json") {
                 var object = JSONObject()
                 object["executionId"] = .string(id)
@@ -32,6 +39,7 @@ enum ListCommand {
                 object["startedAt"] = summary.startedAt.map { .string($0.iso8601) } ?? .null
                 object["closedAt"] = summary.closedAt.map { .string($0.iso8601) } ?? .null
                 object["events"] = .number(Double(summary.eventCount))
+                if let quarantine = summary.quarantine { object["quarantine"] = ShowCommand.json(quarantine) }
                 invocation.console.line(JSONValue.object(object).canonicalString())
             } else {
                 rows.append([
@@ -45,6 +53,11 @@ enum ListCommand {
                 invocation.console.line("no executions in \(directory.path)")
             } else {
                 for line in table(rows) { invocation.console.line(line) }
+                if !damaged.isEmpty {
+                    invocation.console.line("")
+                    invocation.console.line("damaged histories (quarantined; their files are left untouched):")
+                    for line in damaged { invocation.console.line("  " + line) }
+                }
             }
         }
         return ExitStatus.success
@@ -61,17 +74,23 @@ enum ShowCommand {
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
-        let id = try invocation.positional("ID")
-        let store = try invocation.stateDirectory.openForReading()
+        let id = try invocation.executionId()
+        let store = try invocation.stateDirectory.openForReading(lookingFor: id)
         let loaded = try LoadedExecution.load(id, from: store)
         let summary = loaded.summary()
-        let now = SystemWallClock().now()
+        // A damaged history stops at its last intact event; its open steps are not counted up to now.
+        let now = loaded.quarantine == nil ? SystemWallClock().now() : loaded.recovered.events.last?.eventTimestamp ?? SystemWallClock().now()
         if invocation.arguments.flag("json") {
             invocation.console.line(summary.json(now: now).prettyString())
             return ExitStatus.success
         }
         for line in describe(summary, now: now) { invocation.console.line(line) }
         return ExitStatus.success
+    }
+
+    /// The `quarantine` member of `show --json` and `list --json`.
+    static func json(_ quarantine: Quarantine) -> JSONValue {
+        ["file": .string(quarantine.file), "offset": .number(Double(quarantine.offset)), "reason": .string(quarantine.reason)]
     }
 
     /// The text form of `show`, also printed at the end of `run` and `resume`.
@@ -86,9 +105,12 @@ enum ShowCommand {
         if let quarantine = summary.quarantine {
             lines.append("damaged   \(quarantine.reason)")
             lines.append("          file \(quarantine.file), byte \(quarantine.offset); the file is left untouched")
+            lines.append("          Cairn will not resume it. Restore the file from a backup, or start a new execution")
+            lines.append("          with another --id; `cairn history \(summary.executionId)` prints the events before the damage.")
         }
         if !summary.steps.isEmpty {
             lines.append("")
+            if summary.quarantine != nil { lines.append("steps as of the last intact event (#\(summary.eventCount)):") }
             lines += summary.stepLines(now: now)
         }
         switch summary.closeEvent?.attributes {
@@ -121,8 +143,8 @@ enum HistoryCommand {
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
-        let id = try invocation.positional("ID")
-        let store = try invocation.stateDirectory.openForReading()
+        let id = try invocation.executionId()
+        let store = try invocation.stateDirectory.openForReading(lookingFor: id)
         let loaded = try LoadedExecution.load(id, from: store)
         let json = invocation.arguments.flag("json")
         for record in loaded.recovered.records {

@@ -7,7 +7,7 @@ import WorkflowModel
 
 let simSpeedOption = OptionSpec(
     name: "sim-speed", takesValue: true,
-    help: "RDS simulator speed, simulated seconds per real second (default 60 for a new state directory; remembered)",
+    help: "RDS simulator speed, simulated seconds per real second (default 60; remembered in the state directory until given again)",
     valueName: "X")
 
 /// `cairn run FILE`
@@ -40,31 +40,52 @@ enum RunCommand {
             throw CLIError.usage("\(file) is not a valid workflow (\(outcome.diagnostics.count) problem\(outcome.diagnostics.count == 1 ? "" : "s")); nothing was started")
         }
         let input = try bindInputs(invocation, definition: definition)
+        _ = try EngineSession.requestedSpeed(invocation)
         let executionId = invocation.arguments.value("id") ?? generatedId(for: definition)
-        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(executionId): \(problem)") }
+        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(quoted(executionId)): \(problem)") }
 
-        let session = try await EngineSession.open(invocation, command: "run")
-        if session.directory.fileSystem.fileExists(at: session.store.historyPath(of: executionId)) {
-            let status = (try? LoadedExecution.load(executionId, from: session.store).summary().status.rawValue) ?? "unknown"
-            await session.engine.shutdown()
-            session.lock.release()
-            throw CLIError.usage(
-                "execution \(executionId) already exists (status \(status)); continue it with `cairn resume \(executionId)`, "
-                    + "or choose another --id")
+        let directory = invocation.stateDirectory
+        if try directory.hasExecutions {
+            let store = try directory.openForReading()
+            if directory.fileSystem.fileExists(at: store.historyPath(of: executionId)) {
+                throw existing(executionId, in: store)
+            }
         }
-        let execution: WorkflowExecution
-        do {
-            execution = try await session.engine.start(
-                StartRequest(
-                    executionId: executionId, definition: definition, definitionJSON: definitionJSON,
-                    definitionDigest: definitionDigest(definitionJSON), definitionSource: file, input: input))
-        } catch let error as StoreError where error.code == StoreError.Code.executionExists {
-            throw CLIError.usage("execution \(executionId) already exists; continue it with `cairn resume \(executionId)`")
+
+        let session = try await EngineSession.open(invocation, command: "run \(executionId)")
+        return try await session.closing {
+            let execution: WorkflowExecution
+            do {
+                execution = try await session.engine.start(
+                    StartRequest(
+                        executionId: executionId, definition: definition, definitionJSON: definitionJSON,
+                        definitionDigest: definitionDigest(definitionJSON), definitionSource: file, input: input))
+            } catch let error as StoreError where error.code == StoreError.Code.executionExists {
+                // Another `run --id` with the same id got there first.
+                throw existing(executionId, in: session.store)
+            }
+            console.line("execution \(execution.workflowId) (run \(execution.runId))")
+            console.line("workflow \(definition.name) from \(file); state in \(session.directory.path)")
+            console.line("")
+            return try await session.drive(executionId)
         }
-        console.line("execution \(execution.workflowId) (run \(execution.runId))")
-        console.line("workflow \(definition.name) from \(file); state in \(session.directory.path)")
-        console.line("")
-        return try await session.drive(executionId)
+    }
+
+    /// The usage error for `run --id ID` when ID exists: what it is and what to do instead.
+    static func existing(_ executionId: String, in store: HistoryStore) -> CLIError {
+        let status = (try? LoadedExecution.load(executionId, from: store).summary().status) ?? .running
+        let advice =
+            switch status {
+            case .running:
+                "it is still open; continue it with `cairn resume \(executionId)`"
+            case .quarantined:
+                "its history is damaged (see `cairn show \(executionId)`), so `cairn resume \(executionId)` refuses it"
+            default:
+                "it is closed (\(status.rawValue)): `cairn show \(executionId)` prints it; `cairn resume \(executionId)` only reports it"
+            }
+        return CLIError.usage(
+            "execution \(executionId) already exists; \(advice). To start a new execution, choose another --id, "
+                + "or leave --id out for a generated one. Nothing was started.")
     }
 
     static func bindInputs(_ invocation: Invocation, definition: WorkflowDefinition) throws -> JSONObject {
@@ -121,21 +142,32 @@ enum ResumeCommand {
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
-        let executionId = try invocation.positional("ID")
-        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("\(executionId): \(problem)") }
-        let session = try await EngineSession.open(invocation, command: "resume")
-        guard session.directory.fileSystem.fileExists(at: session.store.historyPath(of: executionId)) else {
-            await session.engine.shutdown()
-            session.lock.release()
+        let executionId = try invocation.executionId()
+        _ = try EngineSession.requestedSpeed(invocation)
+        let store = try invocation.stateDirectory.openForReading(lookingFor: executionId)
+        guard invocation.stateDirectory.fileSystem.fileExists(at: store.historyPath(of: executionId)) else {
             throw CLIError.usage(
-                "no execution \(executionId) in \(session.directory.path): it was never started (see `cairn list`), "
+                "no execution \(executionId) in \(store.stateDirectory): it was never started (see `cairn list`), "
                     + "or its first event never reached the disk; start it with `cairn run FILE --id \(executionId)`")
         }
-        let status = try await resumeOrReport(session, executionId)
-        if status != .running { return status == .completed ? ExitStatus.success : ExitStatus.failure }
-        invocation.console.line("execution \(executionId) resumed; state in \(session.directory.path)")
-        invocation.console.line("")
-        return try await session.drive(executionId)
+        let session: EngineSession
+        do {
+            session = try await EngineSession.open(invocation, command: "resume \(executionId)")
+        } catch let error as CLIError where error.isLocked {
+            // The store's advice (wait, or use another --state-dir) does not fit: the execution lives here.
+            let holder = invocation.stateDirectory.lockHolder().map { " (\($0))" } ?? ""
+            throw CLIError.failure(
+                "cannot resume \(executionId): another Cairn engine holds \(store.stateDirectory)\(holder). "
+                    + "If it runs \(executionId), follow it with `cairn show \(executionId)`; otherwise run "
+                    + "`cairn resume \(executionId)` again when that engine has finished.")
+        }
+        return try await session.closing {
+            let status = try await resumeOrReport(session, executionId)
+            if status != .running { return status == .completed ? ExitStatus.success : ExitStatus.failure }
+            invocation.console.line("execution \(executionId) resumed; state in \(session.directory.path)")
+            invocation.console.line("")
+            return try await session.drive(executionId)
+        }
     }
 
     /// Resumes the execution in the session's engine; for a closed one prints it and returns its status.
@@ -144,8 +176,6 @@ enum ResumeCommand {
         do {
             status = try await session.engine.resume(executionId)
         } catch let error as EngineError {
-            await session.engine.shutdown()
-            session.lock.release()
             throw CLIError.failure(error.description)
         }
         for request in CancelRequests.pending(in: session.directory) where request.executionId == executionId {
@@ -153,8 +183,7 @@ enum ResumeCommand {
             CancelRequests.remove(request, in: session.directory)
         }
         if status != .running {
-            await session.engine.shutdown()
-            session.lock.release()
+            await session.close()
             let loaded = try LoadedExecution.load(executionId, from: session.store)
             for line in ShowCommand.describe(loaded.summary(), now: session.clock.now()) { session.console.line(line) }
         }
@@ -166,7 +195,7 @@ enum ResumeCommand {
 enum CancelCommand {
     static let command = Command(
         name: "cancel", summary: "request cancellation of an execution",
-        usage: "cairn cancel ID [--state-dir DIR]",
+        usage: "cairn cancel ID [--state-dir DIR] [--sim-speed X]",
         details: """
             Records WorkflowExecutionCancelRequested; the decider then cancels running activities and closes the
             execution as canceled (running compensations first when the workflow says onCancel: rollback).
@@ -177,10 +206,10 @@ enum CancelCommand {
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
-        let executionId = try invocation.positional("ID")
-        if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("\(executionId): \(problem)") }
+        let executionId = try invocation.executionId()
+        _ = try EngineSession.requestedSpeed(invocation)
         let directory = invocation.stateDirectory
-        let store = try directory.openForReading()
+        let store = try directory.openForReading(lookingFor: executionId)
         let loaded = try LoadedExecution.load(executionId, from: store)
         guard loaded.state.status == .running, loaded.quarantine == nil else {
             let status = loaded.quarantine == nil ? loaded.state.status.rawValue : "quarantined"
@@ -188,18 +217,23 @@ enum CancelCommand {
         }
         let session: EngineSession
         do {
-            session = try await EngineSession.open(invocation, command: "cancel")
+            session = try await EngineSession.open(invocation, command: "cancel \(executionId)")
         } catch let error as CLIError where error.isLocked {
             try CancelRequests.enqueue(executionId: executionId, identity: processIdentity("cancel"), in: directory)
+            let holder = directory.lockHolder().map { " (\($0))" } ?? ""
+            invocation.console.line("cancel of \(executionId) queued in \(directory.requestsPath)")
             invocation.console.line(
-                "cancel requested for \(executionId): another Cairn engine holds \(directory.path) and will carry it out")
-            invocation.console.line("(\(error.message))")
+                "The engine holding \(directory.path)\(holder) applies it within a second if it runs \(executionId); "
+                    + "otherwise `cairn resume \(executionId)` applies it. Follow it with `cairn show \(executionId)`.")
             return ExitStatus.success
         }
-        let status = try await ResumeCommand.resumeOrReport(session, executionId)
-        guard status == .running else { return status == .canceled ? ExitStatus.success : ExitStatus.failure }
-        try await session.engine.requestCancel(executionId, identity: processIdentity("cancel"))
-        invocation.console.line("canceling \(executionId)")
-        return try await session.drive(executionId, success: .canceled)
+        return try await session.closing {
+            let status = try await ResumeCommand.resumeOrReport(session, executionId)
+            guard status == .running else { return status == .canceled ? ExitStatus.success : ExitStatus.failure }
+            try await session.engine.requestCancel(executionId, identity: processIdentity("cancel"))
+            invocation.console.line("canceling \(executionId); state in \(session.directory.path)")
+            invocation.console.line("")
+            return try await session.drive(executionId, success: .canceled)
+        }
     }
 }

@@ -22,11 +22,13 @@ enum SimCommand {
             sim fault --clear               remove every fault rule
             sim create-snapshot ID [--region R] [--engine E] [--users a,b,c]
                                             an available snapshot "from an earlier database" with those application users
-            Changing commands need the state directory's lock (no engine running); listing does not.
+
+            sim instances reads without the lock, so it works while an engine runs; the other actions need
+            the state directory's lock (no engine running). Fault rules and speed are kept in DIR/sim.
             """,
         options: [
             OptionSpec(name: "json", takesValue: false, help: "JSON output (instances)"),
-            OptionSpec(name: "operation", takesValue: true, help: "RDS action name for a fault", valueName: "OP"),
+            OptionSpec(name: "operation", takesValue: true, help: "exact RDS action name, e.g. CreateDBInstance (case matters), or *", valueName: "OP"),
             OptionSpec(name: "code", takesValue: true, help: "error code the fault returns, e.g. Throttling", valueName: "CODE"),
             OptionSpec(name: "times", takesValue: true, help: "how many calls fail (default 1)", valueName: "N"),
             OptionSpec(name: "identifier", takesValue: true, help: "only identifiers matching this glob", valueName: "GLOB"),
@@ -50,16 +52,25 @@ enum SimCommand {
             return try instances(invocation)
         case "snapshots", "faults":
             guard arguments.isEmpty else { throw UsageError(message: "sim \(action) takes no arguments") }
-            return try withSimulator(invocation) { simulator in
+            let directory = invocation.stateDirectory
+            let print = { (faults: [FaultRule], snapshots: [DBSnapshot]) in
                 if action == "faults" {
-                    let faults = simulator.faults()
                     if faults.isEmpty { invocation.console.line("no fault rules") }
                     for fault in faults { invocation.console.line(fault.description) }
+                } else if snapshots.isEmpty {
+                    invocation.console.line("the simulator in \(directory.simulatorPath) holds no DB snapshots")
                 } else {
-                    let rows = simulator.snapshots().map { [$0.region, $0.identifier, $0.status, $0.engine] }
+                    let rows = snapshots.map { [$0.region, $0.identifier, $0.status, $0.engine] }
                     for line in table([["REGION", "SNAPSHOT", "STATUS", "ENGINE"]] + rows) { invocation.console.line(line) }
                 }
             }
+            // Nothing to list, and nothing to create just for listing it.
+            guard directory.fileSystem.fileExists(at: directory.simulatorPath) else {
+                print([], [])
+                return ExitStatus.success
+            }
+            // The simulator offers no read-only view of these (unlike instances), so this takes the lock.
+            return try withSimulator(invocation) { simulator in print(simulator.faults(), simulator.snapshots()) }
         case "fault":
             guard arguments.isEmpty else { throw UsageError(message: "sim fault takes options only") }
             return try fault(invocation)
@@ -79,8 +90,13 @@ enum SimCommand {
 
     static func instances(_ invocation: Invocation) throws -> Int32 {
         let directory = invocation.stateDirectory
-        let instances = try SimulatorSnapshotReader.instances(
-            directory: directory.simulatorPath, fileSystem: directory.fileSystem, now: SystemWallClock().now())
+        let instances: [DBInstance]
+        do {
+            instances = try SimulatorSnapshotReader.instances(
+                directory: directory.simulatorPath, fileSystem: directory.fileSystem, now: SystemWallClock().now())
+        } catch let error as SimulatorError {
+            throw directory.failure(error)
+        }
         if invocation.arguments.flag("json") {
             let values = instances.map { instance -> JSONValue in
                 var object = JSONObject()
@@ -157,9 +173,10 @@ enum SimCommand {
         do {
             try body(try directory.openSimulator(clock: SystemWallClock()))
         } catch let error as SimulatorError {
-            throw CLIError.failure("\(error.code): \(error.message)")
+            throw directory.failure(error)
         } catch let error as RDSError {
-            throw CLIError.failure("\(error.code): \(error.message)")
+            let invalid = error.code == "InvalidParameterValue" || error.code == "InvalidParameterCombination"
+            throw CLIError(status: invalid ? ExitStatus.usage : ExitStatus.failure, message: "\(error.code): \(error.message)")
         }
         return ExitStatus.success
     }

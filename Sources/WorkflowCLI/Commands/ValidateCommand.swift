@@ -64,12 +64,12 @@ enum ValidateCommand {
 /// Reads a file given on the command line. Files over `limit` bytes are read only up to
 /// `limit + 1` bytes, so the validator reports them as too large without loading them whole.
 func readInputFile(_ path: String, limit: Int) throws -> [UInt8] {
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    // Checked first: on Linux a directory opens for reading and only the read fails, with an opaque error.
+    if exists, isDirectory.boolValue { throw CLIError.usage("\(path) is a directory, not a file") }
     guard let handle = FileHandle(forReadingAtPath: path) else {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            throw CLIError.usage(isDirectory.boolValue ? "\(path) is a directory, not a file" : "cannot read \(path): permission denied")
-        }
-        throw CLIError.usage("cannot read \(path): no such file")
+        throw CLIError.usage(exists ? "cannot read \(path): permission denied" : "cannot read \(path): no such file")
     }
     defer { try? handle.close() }
     do {

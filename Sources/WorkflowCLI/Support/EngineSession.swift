@@ -22,8 +22,24 @@ struct EngineSession {
     let clock: SystemWallClock
     let console: Console
 
+    /// The speeds the simulator accepts (`RDSSimulator.setSpeed` checks the same range).
+    static let simulatorSpeedRange = 0.001...1_000_000.0
+
+    /// The `--sim-speed` of the invocation, if given; checked before anything is written.
+    static func requestedSpeed(_ invocation: Invocation) throws -> Double? {
+        guard let text = invocation.arguments.value("sim-speed") else { return nil }
+        guard let speed = Double(text), speed.isFinite, simulatorSpeedRange.contains(speed) else {
+            throw CLIError.usage(
+                "--sim-speed must be a positive number from 0.001 to 1000000 (simulated seconds per real second), "
+                    + "e.g. 60; got \(quoted(text))")
+        }
+        return speed
+    }
+
     /// Takes the lock, opens the simulator at the requested (or remembered) speed and starts workers.
+    /// An explicit `--sim-speed` replaces a remembered one, with a note on stderr.
     static func open(_ invocation: Invocation, command: String) async throws -> EngineSession {
+        let requested = try requestedSpeed(invocation)
         let directory = invocation.stateDirectory
         let identity = processIdentity(command)
         let (store, lock) = try directory.openForWriting(holder: identity)
@@ -31,17 +47,20 @@ struct EngineSession {
         let simulator: RDSSimulator
         do {
             simulator = try directory.openSimulator(clock: clock)
-            if let text = invocation.arguments.value("sim-speed") {
-                guard let speed = Double(text), speed.isFinite, speed > 0 else {
-                    throw CLIError.usage("--sim-speed must be a positive number, e.g. 60; got \"\(text)\"")
+            let remembered = try SimulatorSnapshotReader.speed(directory: directory.simulatorPath, fileSystem: directory.fileSystem)
+            if let requested {
+                try simulator.setSpeed(requested, override: true)
+                if let remembered, remembered != requested {
+                    invocation.console.error(
+                        "note: the RDS simulator in \(directory.simulatorPath) ran at speed \(formatSpeed(remembered)); "
+                            + "it now runs at \(formatSpeed(requested)) (operations already under way keep their pace)")
                 }
-                try simulator.setSpeed(speed)
-            } else if try SimulatorSnapshotReader.speed(directory: directory.simulatorPath, fileSystem: directory.fileSystem) == nil {
+            } else if remembered == nil {
                 try simulator.setSpeed(defaultSimulatorSpeed)
             }
         } catch let error as SimulatorError {
             lock.release()
-            throw CLIError(status: error.code == "sim.speedConflict" ? ExitStatus.usage : ExitStatus.failure, message: error.message)
+            throw directory.failure(error)
         } catch {
             lock.release()
             throw error
@@ -58,19 +77,51 @@ struct EngineSession {
             console: invocation.console)
     }
 
+    static func formatSpeed(_ speed: Double) -> String {
+        speed == speed.rounded() && abs(speed) < 1e15 ? String(Int64(speed)) : String(speed)
+    }
+
+    /// Stops the engine and releases the lock, as a crash would leave it: open executions continue on
+    /// the next `resume`. Calling it again does nothing.
+    func close() async {
+        await engine.shutdown()
+        lock.release()
+    }
+
+    /// Runs `body`, then closes the session however `body` ends.
+    func closing(_ body: () async throws -> Int32) async throws -> Int32 {
+        do {
+            let status = try await body()
+            await close()
+            return status
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     /// Shows progress until the execution closes, prints how it ended, and returns the exit status:
     /// 0 when it closed as `success`, 1 otherwise.
     func drive(_ executionId: String, success: ExecutionStatus = .completed) async throws -> Int32 {
         let display = ProgressDisplay(console: console, engine: engine, executionId: executionId, clock: clock)
         // Both children end when the execution closes (or the engine stops).
         let status: ExecutionStatus = try await withThrowingTaskGroup(of: ExecutionStatus?.self) { group in
-            group.addTask { try await engine.waitForClose(executionId) }
+            group.addTask {
+                do {
+                    return try await engine.waitForClose(executionId)
+                } catch where Task.isCancelled {
+                    return .running  // stopped before it could wait: the execution stays open
+                }
+            }
             group.addTask {
                 await display.run()
                 return nil
             }
             group.addTask {
                 await watchRequests(executionId)
+                // It returns when the group is canceled: the execution closed, or the task running this
+                // command was canceled. Then the engine stops as if killed, and waitForClose returns.
+                await engine.shutdown()
                 return nil
             }
             var result: ExecutionStatus = .running
@@ -83,8 +134,7 @@ struct EngineSession {
             group.cancelAll()
             return result
         }
-        await engine.shutdown()
-        lock.release()
+        await close()
         let loaded = try LoadedExecution.load(executionId, from: store)
         display.finish(loaded.summary())
         printOutcome(loaded)
@@ -116,7 +166,10 @@ struct EngineSession {
             let endpoints = Self.endpoints(in: completed.result)
             if !endpoints.isEmpty {
                 console.line("endpoints:")
-                for line in table(endpoints.map { ["  " + $0.name, $0.region, $0.address] }) { console.line(line) }
+                // The region column only when the result names regions (create-instance's output does not).
+                let withRegions = endpoints.contains { !$0.region.isEmpty }
+                let rows = endpoints.map { ["  " + $0.name] + (withRegions ? [$0.region.isEmpty ? "-" : $0.region] : []) + [$0.address] }
+                for line in table(rows) { console.line(line) }
             }
             console.line("result:")
             for line in completed.result.prettyString().split(separator: "\n") { console.line("  " + line) }

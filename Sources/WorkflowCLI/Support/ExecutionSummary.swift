@@ -153,12 +153,7 @@ struct ExecutionSummary {
         default:
             break
         }
-        if let quarantine {
-            object["quarantine"] = [
-                "file": .string(quarantine.file), "offset": .number(Double(quarantine.offset)),
-                "reason": .string(quarantine.reason),
-            ]
-        }
+        if let quarantine { object["quarantine"] = ShowCommand.json(quarantine) }
         return .object(object)
     }
 

@@ -43,3 +43,23 @@ extension String {
         return text
     }
 }
+
+/// `text` in double quotes, safe to print: quotes and backslashes are escaped, and control and
+/// non-ASCII characters are written as `\u{…}`, so a look-alike letter (Cyrillic `о` for `o`) shows
+/// up; at most `limit` characters are kept.
+func quoted(_ text: String, limit: Int = 64) -> String {
+    var body = ""
+    for (index, scalar) in text.unicodeScalars.enumerated() {
+        if index == limit {
+            body += "…"
+            break
+        }
+        switch scalar.value {
+        case 0x22: body += "\\\""
+        case 0x5C: body += "\\\\"
+        case 0x20...0x7E: body.unicodeScalars.append(scalar)
+        default: body += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        }
+    }
+    return "\"" + body + "\""
+}

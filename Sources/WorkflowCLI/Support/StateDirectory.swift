@@ -21,12 +21,43 @@ struct StateDirectory {
     var requestsPath: String { path + "/requests" }
 
     /// Whether anything was ever written here.
-    var exists: Bool { fileSystem.fileExists(at: path) }
+    /// - Throws: a usage error when the path exists but is not a directory.
+    var exists: Bool {
+        get throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+            guard isDirectory.boolValue else {
+                throw CLIError.usage("the state directory \(path) is a file, not a directory; pass another with --state-dir")
+            }
+            return true
+        }
+    }
 
-    /// The store, for reading (no lock, never modifies anything).
-    func openForReading() throws -> HistoryStore {
-        guard exists else {
-            throw CLIError.usage("no state directory at \(path); run a workflow first, or pass --state-dir / set CAIRN_STATE_DIR")
+    /// `<state>/executions`, where the histories live (docs/history-format.md, section 1).
+    var executionsPath: String { path + "/executions" }
+
+    /// Whether an execution was ever started here. Readers check it before opening the store,
+    /// because `HistoryStore` creates the executions directory when it is missing.
+    var hasExecutions: Bool {
+        get throws { try exists && fileSystem.fileExists(at: executionsPath) }
+    }
+
+    /// The store, for reading (no lock, never modifies anything); `executionId` names what the
+    /// caller looks for, for the message when there is nothing to read.
+    func openForReading(lookingFor executionId: String? = nil) throws -> HistoryStore {
+        guard try hasExecutions else {
+            switch (executionId, try exists) {
+            case (let executionId?, false):
+                throw CLIError.usage(
+                    "no execution \(executionId): there is no state directory at \(path); "
+                        + "pass --state-dir or set CAIRN_STATE_DIR if it lives elsewhere")
+            case (let executionId?, true):
+                throw CLIError.usage(
+                    "no execution \(executionId) in \(path): no execution was ever started there; "
+                        + "pass --state-dir or set CAIRN_STATE_DIR if it lives elsewhere")
+            case (nil, _):
+                throw CLIError.usage("no executions in \(path); run a workflow first, or pass --state-dir / set CAIRN_STATE_DIR")
+            }
         }
         return try HistoryStore(stateDirectory: path, fileSystem: fileSystem)
     }
@@ -38,6 +69,29 @@ struct StateDirectory {
             return (store, try store.lockStateDirectory(holder: holder))
         } catch let error as StoreError where error.code == StoreError.Code.locked {
             throw CLIError(status: ExitStatus.failure, message: error.message, isLocked: true)
+        }
+    }
+
+    /// Who holds the engine lock, as its holder wrote it into `LOCK` (nil when unknown).
+    func lockHolder() -> String? {
+        guard let bytes = try? fileSystem.readFile(at: path + "/LOCK") else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
+    /// The CLI's error for a simulator failure: a rejected value is invalid input (exit 2); damaged
+    /// simulator files say how to start afresh.
+    func failure(_ error: SimulatorError) -> CLIError {
+        switch error.code {
+        case "sim.invalidFault", "sim.invalidSpeed":
+            return CLIError.usage(error.description)
+        case "sim.corruptState":
+            return CLIError.failure(
+                error.description.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + ". The RDS simulator's files in \(simulatorPath) are damaged: restore them from a backup, "
+                    + "or move that directory aside to start with an empty simulator (its instances, snapshots and "
+                    + "secrets are then forgotten).")
+        default:
+            return CLIError.failure(error.description)
         }
     }
 
