@@ -341,6 +341,13 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         speed == speed.rounded() && abs(speed) < 1e15 ? String(Int64(speed)) : String(speed)
     }
 
+    /// The operation names a fault rule may name (every call the simulator answers).
+    public static let faultableOperations = [
+        "CreateDBInstance", "CreateDBInstanceReadReplica", "CreateDBSnapshot", "DeleteDBInstance",
+        "DescribeDBInstances", "DescribeDBSnapshots", "GetSecretValue", "ListApplicationUsers", "ListTagsForResource",
+        "ModifyDBInstance", "PutSecretValue", "RestoreDBInstanceFromDBSnapshot", "SetPassword",
+    ]
+
     /// Adds a fault rule (persisted; consumed as it fires).
     /// - Throws: ``SimulatorError`` `sim.invalidFault` for a rule that can never fire, `sim.io`.
     public func addFault(_ rule: FaultRule) throws {
@@ -348,6 +355,12 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         case .failOperation(let op, let code, let times, _):
             guard !op.isEmpty, !code.isEmpty, times >= 1 else {
                 throw SimulatorError(code: "sim.invalidFault", message: "a failOperation fault needs an operation, a code and times >= 1")
+            }
+            // A misspelt name would be accepted and never fire; refuse it instead.
+            guard op == "*" || Self.faultableOperations.contains(op) else {
+                throw SimulatorError(
+                    code: "sim.invalidFault",
+                    message: "the simulator has no operation \"\(op)\"; use one of \(Self.faultableOperations.joined(separator: ", ")) or *")
             }
         case .instanceFails(let identifier, let after):
             guard (try? Validate.identifier(identifier, parameter: "identifier")) != nil, after >= .zero else {

@@ -119,6 +119,7 @@ public actor Engine {
     var stoppedError: EngineError?
     var workerTasks: [Task<Void, Never>] = []
     var tokenCounter: UInt64 = 0
+    var nextWaiterId: UInt64 = 0
 
     /// Makes an engine.
     /// - Parameters:
@@ -170,7 +171,7 @@ public actor Engine {
             for run in runtime.runs.values {
                 if case .running(let attempt) = run.phase { attempt.cancellation.cancel() }
             }
-            for waiter in runtime.closeWaiters { waiter.resume(returning: .running) }
+            for waiter in runtime.closeWaiters { waiter.continuation.resume(returning: .running) }
             executions[id]?.closeWaiters = []
         }
         executions = [:]
@@ -304,11 +305,30 @@ public actor Engine {
         guard executions[executionId] != nil else {
             throw EngineError(code: "engine.executionNotFound", message: "execution \(executionId) is not open in this engine")
         }
-        let status = await withCheckedContinuation { continuation in
-            executions[executionId]?.closeWaiters.append(continuation)
+        let waiterId = nextWaiterId
+        nextWaiterId += 1
+        let status = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ExecutionStatus, Never>) in
+                if Task.isCancelled {
+                    continuation.resume(returning: .running)
+                } else {
+                    executions[executionId]?.closeWaiters.append((waiterId, continuation))
+                }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(executionId, waiterId) }
         }
+        try Task.checkCancellation()
         if status == .running, let stoppedError { throw stoppedError }
         return status
+    }
+
+    /// Wakes a cancelled `waitForClose` caller.
+    func cancelWaiter(_ executionId: String, _ waiterId: UInt64) {
+        guard let index = executions[executionId]?.closeWaiters.firstIndex(where: { $0.id == waiterId }),
+            let waiter = executions[executionId]?.closeWaiters.remove(at: index)
+        else { return }
+        waiter.continuation.resume(returning: .running)
     }
 
     /// The live state of an open execution.
@@ -810,7 +830,7 @@ public actor Engine {
         }
         let status = runtime.state.status
         closedStatuses[executionId] = status
-        for waiter in runtime.closeWaiters { waiter.resume(returning: status) }
+        for waiter in runtime.closeWaiters { waiter.continuation.resume(returning: status) }
         runtime.closeWaiters = []
         executions[executionId] = nil
         reports[executionId] = nil

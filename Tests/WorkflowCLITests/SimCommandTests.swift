@@ -67,16 +67,13 @@ import Testing
         }
     }
 
-    /// RDSSimulator.addFault accepts any operation name, so a misspelt one is stored and never fires.
-    /// Reported to the RDSSimulator owners; when addFault rejects it (sim.invalidFault), the CLI exits 2
-    /// and this known issue stops being recorded, which fails the test as a reminder to drop the wrapper.
+    /// A misspelt operation would be stored and never fire; it is refused with the list of names.
     @Test func aMisspeltFaultOperationIsRefused() async throws {
         try await Sandbox.with { sandbox in
             for operation in ["CreateDBInstances", "createdbinstance"] {
                 let result = await sandbox.cairn("sim", "fault", "--operation", operation, "--code", "Throttling")
-                withKnownIssue("RDSSimulator.addFault does not check operation names") {
-                    #expect(result.status == 2, "\(operation): \(result)")
-                }
+                #expect(result.status == 2, "\(operation): \(result)")
+                #expect(result.err.contains("CreateDBInstanceReadReplica"), "\(operation): \(result)")
             }
         }
     }

@@ -339,3 +339,20 @@ import WorkflowModel
         fileSystem.clearFaults()
     }
 }
+
+@Suite struct WaitTests {
+    @Test func cancellingAWaiterEndsItsWait() async throws {
+        let gate = Gate()
+        let handler = ScriptedActivity(activityType: "test.work") { input, _ in
+            await gate.wait()
+            return input
+        }
+        let harness = try Harness(definition: WorkflowDefinition(name: "hang", steps: [step("a")]), handlers: [handler])
+        try await harness.start()
+        let waiter = Task { try await harness.engine.waitForClose("exec-1") }
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await waiter.value }
+        gate.open()
+        #expect(try await harness.engine.waitForClose("exec-1") == .completed)
+    }
+}

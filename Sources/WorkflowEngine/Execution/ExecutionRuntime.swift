@@ -14,7 +14,7 @@ struct ExecutionRuntime {
     /// Deadline tasks (timers, timeouts, backoffs) by key, cancelled when no longer needed.
     var deadlines: [DeadlineKey: Task<Void, Never>] = [:]
     /// Callers of `waitForClose`.
-    var closeWaiters: [CheckedContinuation<ExecutionStatus, Never>] = []
+    var closeWaiters: [(id: UInt64, continuation: CheckedContinuation<ExecutionStatus, Never>)] = []
 
     init(executionId: String, definition: WorkflowDefinition, state: HistoryState) {
         self.executionId = executionId
