@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import WorkflowModel
 
 /// The bytes of a history file (see `docs/history-format.md`): one record per line,
@@ -42,7 +43,7 @@ public enum HistoryFormat {
 
     /// `<crc32c hex> <payload>\n`.
     static func frame(payload: [UInt8]) -> [UInt8] {
-        var line = hex(RecordChecksum.checksum(payload))
+        var line = hex(CRC32C.checksum(payload))
         line.reserveCapacity(payload.count + 10)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: payload)

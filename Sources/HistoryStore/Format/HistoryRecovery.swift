@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 public import WorkflowModel
 
 /// A history as read back: the records that can be trusted, and what was found after them.
@@ -170,7 +171,7 @@ public enum HistoryRecovery {
             return .invalid("malformed \(record) (not \"<crc32c> <json>\")")
         }
         let payload = text.dropFirst(9)
-        guard RecordChecksum.checksum(payload) == expected else { return .invalid("checksum mismatch in \(record)") }
+        guard CRC32C.checksum(payload) == expected else { return .invalid("checksum mismatch in \(record)") }
         return .valid(payload)
     }
 
