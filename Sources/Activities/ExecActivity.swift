@@ -68,11 +68,14 @@ struct ExecActivity: ActivityHandler {
         let trimmed = outcome.stdout.drop { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
         if trimmed.isEmpty { return .null }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(outcome.stdout))
+            return try JSONValue(parsing: outcome.stdout, maxDepth: Limits.jsonDepthMax)
         } catch {
-            // The output is not quoted: it is the program's, and could hold anything.
+            // Only the error's code and position: its message can quote the output (a word, a
+            // duplicate key), which is the program's and could hold anything, secrets included.
             throw ActivityFailure(
-                reason: "InvalidOutput", details: "\(program) exited 0 but its stdout (\(outcome.stdout.count) bytes) is not JSON")
+                reason: "InvalidOutput",
+                details: "\(program) exited 0 but its stdout (\(outcome.stdout.count) bytes) is not JSON: \(error.code) at line "
+                    + "\(error.location.line), column \(error.location.column)")
         }
     }
 

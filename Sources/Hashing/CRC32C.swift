@@ -6,6 +6,11 @@ public enum CRC32C {
         bytes.withUnsafeBytes { update(0, $0) }
     }
 
+    /// The CRC-32C of the bytes in `bytes`, without copying them.
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.withUnsafeBytes { update(0, $0) }
+    }
+
     /// Extends a finished checksum with more bytes: `update(checksum(a), b) == checksum(a + b)`,
     /// and `update(0, b) == checksum(b)`, so a stream can be checksummed piece by piece.
     public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {

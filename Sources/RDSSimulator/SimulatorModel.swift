@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import RDSCore
 import WorkflowModel
 
@@ -89,7 +90,7 @@ struct SimulatorModel: Hashable, Sendable {
 
     /// The region's default VPC security group, a stable `sg-` id.
     static func defaultSecurityGroup(region: String) -> String {
-        "sg-" + String(SHA256.hex(Array("default-vpc-security-group/\(region)".utf8)).prefix(17))
+        "sg-" + String(SHA256.hexDigest(Array("default-vpc-security-group/\(region)".utf8)).prefix(17))
     }
 
     static func instanceAlreadyExists() -> RDSError {
@@ -107,7 +108,7 @@ struct SimulatorModel: Hashable, Sendable {
         guard let password else { return DBUserRecord(name: name, salt: nil, passwordHash: nil, isMaster: isMaster) }
         let salt = state.rng.bytes(16)
         return DBUserRecord(
-            name: name, salt: hexString(salt), passwordHash: SHA256.hex(salt + Array(password.utf8)), isMaster: isMaster)
+            name: name, salt: Hex.encode(salt), passwordHash: SHA256.hexDigest(salt + Array(password.utf8)), isMaster: isMaster)
     }
 
     /// Stores a new RDS-managed master secret (`rds!db-<uuid>`), in AWS's JSON shape.
@@ -641,9 +642,9 @@ struct SimulatorModel: Hashable, Sendable {
     func checkPassword(region: String, instanceIdentifier: String, user: String, password: String, now: Timestamp) -> Bool {
         guard let index = try? resolveInstance(instanceIdentifier, region: region, now: now),
             let record = state.instances[index].users.first(where: { $0.name == user }),
-            let saltHex = record.salt, let hash = record.passwordHash, let salt = bytes(fromHex: saltHex)
+            let saltHex = record.salt, let hash = record.passwordHash, let salt = Hex.decode(saltHex)
         else { return false }
-        return SHA256.hex(salt + Array(password.utf8)) == hash
+        return SHA256.hexDigest(salt + Array(password.utf8)) == hash
     }
 
     // MARK: Secrets Manager

@@ -1,3 +1,5 @@
+import Hashing
+
 /// SplitMix64: a tiny seeded generator whose whole state is one integer, so the simulator can
 /// persist it in `state.json` and a restarted simulator continues the same sequence instead of
 /// repeating names (secret names, ARN suffixes) it already handed out.
@@ -27,7 +29,7 @@ struct SplitMix64: RandomNumberGenerator, Codable, Hashable, Sendable {
 
     /// A lowercase UUID-shaped string (8-4-4-4-12 hex digits).
     mutating func uuidString() -> String {
-        let hex = hexString(bytes(16))
+        let hex = Hex.encode(bytes(16))
         let chars = Array(hex)
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
     }

@@ -6,7 +6,7 @@ extension ByteParser {
         let start = index
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else {
+        guard index < bytes.count, ByteParser.isDigit(bytes[index]) else {
             if negative, word(at: index) == "Infinity" { throw nonFiniteLiteral(at: start) }
             throw fail(
                 JSONSyntaxError.Code.invalidNumber,
@@ -20,28 +20,28 @@ extension ByteParser {
         var fractionDigits = 0
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            if index < bytes.count, isDigit(bytes[index]) {
+            if index < bytes.count, ByteParser.isDigit(bytes[index]) {
                 throw fail(
                     JSONSyntaxError.Code.invalidNumber,
                     "numbers must not have leading zeros; found '\(numberText(from: start))'",
                     at: start)
             }
         } else {
-            while index < bytes.count, isDigit(bytes[index]) {
-                accumulate(bytes[index], into: &mantissa, count: &digitCount)
+            while index < bytes.count, ByteParser.isDigit(bytes[index]) {
+                ByteParser.accumulate(bytes[index], into: &mantissa, count: &digitCount)
                 index += 1
             }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else {
+            guard index < bytes.count, ByteParser.isDigit(bytes[index]) else {
                 throw fail(
                     JSONSyntaxError.Code.invalidNumber,
                     "expected a digit after the decimal point; found \(describe(at: index))",
                     at: start)
             }
-            while index < bytes.count, isDigit(bytes[index]) {
-                accumulate(bytes[index], into: &mantissa, count: &digitCount)
+            while index < bytes.count, ByteParser.isDigit(bytes[index]) {
+                ByteParser.accumulate(bytes[index], into: &mantissa, count: &digitCount)
                 fractionDigits += 1
                 index += 1
             }
@@ -54,13 +54,13 @@ extension ByteParser {
                 exponentNegative = bytes[index] == UInt8(ascii: "-")
                 index += 1
             }
-            guard index < bytes.count, isDigit(bytes[index]) else {
+            guard index < bytes.count, ByteParser.isDigit(bytes[index]) else {
                 throw fail(
                     JSONSyntaxError.Code.invalidNumber,
                     "expected a digit in the exponent; found \(describe(at: index))",
                     at: start)
             }
-            while index < bytes.count, isDigit(bytes[index]) {
+            while index < bytes.count, ByteParser.isDigit(bytes[index]) {
                 // Saturate: beyond this every Double is 0 or infinite anyway; only the fast path reads it.
                 if exponent < 1_000_000 { exponent = exponent * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
                 index += 1
@@ -91,13 +91,15 @@ extension ByteParser {
     }
 
     /// Adds a decimal digit to the mantissa while it has room, counting every digit seen.
-    private func accumulate(_ digit: UInt8, into mantissa: inout UInt64, count: inout Int) {
-        if count < 19 { mantissa = mantissa * 10 + UInt64(digit - UInt8(ascii: "0")) }
+    /// Static, like `isDigit`: as a method it would copy the whole parser for every digit in debug builds.
+    private static func accumulate(_ digit: UInt8, into mantissa: inout UInt64, count: inout Int) {
+        if count < 19 { mantissa = mantissa * 10 + UInt64(digit &- 0x30) }
         count += 1
     }
 
-    private func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    /// Whether `byte` is an ASCII digit (0x30 is "0", 0x39 is "9").
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= 0x30 && byte <= 0x39
     }
 
     /// The number-like text from `position` (at most 40 bytes), to quote in messages.

@@ -7,12 +7,12 @@ extension ByteParser {
         // Fast path: no escapes, so the bytes between the quotes are the string.
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
+            if byte == Byte.quote {
                 let content = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
                 return String(decoding: content, as: UTF8.self)
             }
-            if byte == UInt8(ascii: "\\") { break }
+            if byte == Byte.backslash { break }
             if byte < 0x20 { throw controlCharacter(byte) }
             index += byte < 0x80 ? 1 : try utf8SequenceLength(at: index)
         }

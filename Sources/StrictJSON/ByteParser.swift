@@ -71,8 +71,8 @@ struct ByteParser {
             var value: JSONValue
             var node: LocationNode?
             switch bytes[index] {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                let isObject = bytes[index] == UInt8(ascii: "{")
+            case Byte.openBrace, Byte.openBracket:
+                let isObject = bytes[index] == Byte.openBrace
                 guard stack.count < maxDepth else {
                     throw fail(
                         JSONSyntaxError.Code.tooDeep,
@@ -81,32 +81,34 @@ struct ByteParser {
                 }
                 index += 1
                 skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: isObject ? "}" : "]") {
+                if index < bytes.count, bytes[index] == (isObject ? Byte.closeBrace : Byte.closeBracket) {
                     index += 1
                     value = isObject ? .object(JSONObject()) : .array([])
                     if recordLocations { node = isObject ? .object(location, keys: [], values: []) : .array(location, []) }
                     break
                 }
                 var frame = Frame(isObject: isObject, start: start, startLocation: location, keyBase: keyOffsets.count)
+                // One allocation for a typical container instead of growing through 1, 2, 4 and 8.
+                if isObject { frame.members.reserveCapacity(8) } else { frame.elements.reserveCapacity(4) }
                 if isObject { try readKey(into: &frame, afterComma: false) }
                 stack.append(frame)
                 context = isObject ? .afterColon : .arrayStart
                 continue
-            case UInt8(ascii: "\""):
+            case Byte.quote:
                 value = .string(try parseString())
                 if recordLocations { node = .scalar(location) }
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            case Byte.minus, Byte.zero...Byte.nine:
                 value = .number(try parseNumber())
                 if recordLocations { node = .scalar(location) }
-            case UInt8(ascii: "t"):
+            case Byte.lowercaseT:
                 try parseLiteral("true", context)
                 value = .bool(true)
                 if recordLocations { node = .scalar(location) }
-            case UInt8(ascii: "f"):
+            case Byte.lowercaseF:
                 try parseLiteral("false", context)
                 value = .bool(false)
                 if recordLocations { node = .scalar(location) }
-            case UInt8(ascii: "n"):
+            case Byte.lowercaseN:
                 try parseLiteral("null", context)
                 value = .null
                 if recordLocations { node = .scalar(location) }
@@ -128,20 +130,20 @@ struct ByteParser {
                 }
                 let top = stack.count - 1
                 if stack[top].isObject {
-                    addMember(value, node, to: &stack[top])
-                    if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
+                    ByteParser.addMember(value, node, to: &stack[top])
+                    if index < bytes.count, bytes[index] == Byte.comma {
                         index += 1
                         skipWhitespace()
                         try readKey(into: &stack[top], afterComma: true)
                         context = .afterColon
                         break
                     }
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "}") else {
+                    guard index < bytes.count, bytes[index] == Byte.closeBrace else {
                         throw unexpectedAfterMember(stack[top])
                     }
                     index += 1
                     let frame = stack.removeLast()
-                    keyOffsets.removeSubrange(frame.keyBase...)
+                    keyOffsets.removeLast(keyOffsets.count - frame.keyBase)
                     value = .object(JSONObject(uniqueMembers: frame.members))
                     if recordLocations {
                         node = .object(frame.startLocation, keys: frame.keyLocations, values: frame.childLocations)
@@ -149,13 +151,13 @@ struct ByteParser {
                 } else {
                     stack[top].elements.append(value)
                     if let node { stack[top].childLocations.append(node) }
-                    if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
+                    if index < bytes.count, bytes[index] == Byte.comma {
                         index += 1
                         skipWhitespace()
                         context = .afterComma
                         break
                     }
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "]") else {
+                    guard index < bytes.count, bytes[index] == Byte.closeBracket else {
                         throw unexpectedAfterMember(stack[top])
                     }
                     index += 1
@@ -169,7 +171,7 @@ struct ByteParser {
 
     /// Reads `"key"` and `:` and the whitespace after them, leaving `index` at the member's value.
     private mutating func readKey(into frame: inout Frame, afterComma: Bool) throws(JSONSyntaxError) {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+        guard index < bytes.count, bytes[index] == Byte.quote else {
             throw unexpectedKey(afterComma: afterComma)
         }
         let keyStart = index
@@ -177,29 +179,38 @@ struct ByteParser {
         if recordLocations { frame.pendingKeyLocation = lines.location(at: keyStart, in: bytes) }
         frame.pendingKey = key
         frame.pendingReplacement = nil
-        if let existing = findMember(key, in: frame) {
+        if let existing = ByteParser.findMember(key, in: frame) {
             guard allowDuplicateKeys else { throw duplicateKey(key, at: keyStart, first: keyOffsets[frame.keyBase + existing]) }
             frame.pendingReplacement = existing
         } else {
             keyOffsets.append(keyStart)
         }
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+        guard index < bytes.count, bytes[index] == Byte.colon else {
             throw fail(JSONSyntaxError.Code.syntax, "expected ':' after the object key; found \(describe(at: index))", at: index)
         }
         index += 1
         skipWhitespace()
     }
 
-    private func findMember(_ key: String, in frame: Frame) -> Int? {
+    // findMember and addMember are static: as methods they would copy the whole parser on every
+    // call in debug builds.
+    private static func findMember(_ key: String, in frame: Frame) -> Int? {
         if frame.members.count <= ByteParser.linearScanMemberMax {
-            return frame.members.firstIndex { $0.key == key }
+            return frame.members.withUnsafeBufferPointer { members in
+                var index = 0
+                while index < members.count {
+                    if members[index].key == key { return index }
+                    index += 1
+                }
+                return nil
+            }
         }
         return frame.memberIndex[key]
     }
 
     /// Stores the value read for the frame's pending key.
-    private func addMember(_ value: JSONValue, _ node: LocationNode?, to frame: inout Frame) {
+    private static func addMember(_ value: JSONValue, _ node: LocationNode?, to frame: inout Frame) {
         if let replaced = frame.pendingReplacement {
             // Duplicates allowed: the last value wins; the member keeps its first position.
             frame.members[replaced].value = value
@@ -231,4 +242,23 @@ struct ByteParser {
             }
         }
     }
+}
+
+/// The bytes the parser tests most often. `UInt8(ascii:)` is a checked call in debug builds, and
+/// these comparisons run for every byte of every history record read.
+enum Byte {
+    static let quote: UInt8 = 0x22  // "
+    static let backslash: UInt8 = 0x5C  // \
+    static let comma: UInt8 = 0x2C  // ,
+    static let colon: UInt8 = 0x3A  // :
+    static let minus: UInt8 = 0x2D  // -
+    static let zero: UInt8 = 0x30  // 0
+    static let nine: UInt8 = 0x39  // 9
+    static let openBrace: UInt8 = 0x7B  // {
+    static let closeBrace: UInt8 = 0x7D  // }
+    static let openBracket: UInt8 = 0x5B  // [
+    static let closeBracket: UInt8 = 0x5D  // ]
+    static let lowercaseT: UInt8 = 0x74  // t
+    static let lowercaseF: UInt8 = 0x66  // f
+    static let lowercaseN: UInt8 = 0x6E  // n
 }

@@ -91,8 +91,16 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The value for `key`; setting `nil` removes the member.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
-            return nil
+            // An index loop over the buffer: no iterator and no copy of members that do not match,
+            // which matters in debug builds, where decoders look up every key this way.
+            members.withUnsafeBufferPointer { buffer in
+                var index = 0
+                while index < buffer.count {
+                    if buffer[index].key == key { return buffer[index].value }
+                    index += 1
+                }
+                return nil
+            }
         }
         set {
             if let index = members.firstIndex(where: { $0.key == key }) {
@@ -108,7 +116,29 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
     /// The members sorted by key (Unicode scalar order), for canonical output.
     public var sortedMembers: [Member] {
-        members.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
+        // Objects read back from canonical output are sorted already; checking costs n - 1 compares.
+        var index = 1
+        while index < members.count, JSONObject.keyPrecedes(members[index - 1].key, members[index].key) { index += 1 }
+        if index >= members.count { return members }
+        return members.sorted { JSONObject.keyPrecedes($0.key, $1.key) }
+    }
+
+    /// Whether `lhs` sorts before `rhs` in Unicode scalar order, compared as UTF-8 bytes (UTF-8
+    /// preserves scalar order); this is also the order Foundation's `JSONEncoder` sorts keys in.
+    static func keyPrecedes(_ lhs: String, _ rhs: String) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                let common = Swift.min(left.count, right.count)
+                var index = 0
+                while index < common {
+                    if left[index] != right[index] { return left[index] < right[index] }
+                    index += 1
+                }
+                return left.count < right.count
+            }
+        }
     }
 }
 
@@ -162,6 +192,20 @@ extension JSONValue {
         guard value.isFinite, value >= -9_007_199_254_740_992, value <= 9_007_199_254_740_992 else { return nil }
         let integer = Int64(value)
         return Double(integer) == value ? integer : nil
+    }
+    /// How deeply arrays and objects nest, counted as ``JSONParser/Options/maxDepth`` counts it:
+    /// 0 for a scalar, 1 for `[]` or `{"a":1}`, 2 for `[[1]]`.
+    public var nestingDepth: Int {
+        var deepest = 0
+        switch self {
+        case .null, .bool, .number, .string:
+            return 0
+        case .array(let elements):
+            for element in elements { deepest = max(deepest, element.nestingDepth) }
+        case .object(let object):
+            for member in object.members { deepest = max(deepest, member.value.nestingDepth) }
+        }
+        return deepest + 1
     }
     /// The JSON type name used in messages: null, boolean, number, string, array, object.
     public var typeName: String {

@@ -8,7 +8,8 @@ import Synchronization
 /// ``DurableFileSystem`` on the real disk, through thin POSIX wrappers.
 ///
 /// Every call retries `EINTR`, loops on short writes, opens with `O_CLOEXEC`, creates files with
-/// mode 0600 and directories with mode 0700, and maps `errno` to ``SystemError/Code``. The
+/// mode 0600 and directories with mode 0700 whatever the process umask (it sets the mode again with
+/// `fchmod`/`chmod` after creating), and maps `errno` to ``SystemError/Code``. The
 /// durability steps follow the Linux `fsync(2)` rule that a new name is durable only after its
 /// directory is fsynced; on Darwin, `fcntl(F_FULLFSYNC)` replaces `fsync` on files.
 public struct PosixFileSystem: DurableFileSystem {
@@ -47,14 +48,16 @@ public struct PosixFileSystem: DurableFileSystem {
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    /// `mkdir -p` with mode 0700; after each `mkdir` that creates a directory, fsyncs its parent so
-    /// the new entry survives power loss.
+    /// `mkdir -p` with mode 0700 (`chmod` after `mkdir`, since the umask applies to `mkdir`); after
+    /// each `mkdir` that creates a directory, fsyncs its parent so the new entry survives power loss.
+    /// Directories that already exist keep their mode.
     public func createDirectory(at path: String) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             let parent = prefix.isEmpty ? "." : prefix
             prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
             if mkdir(prefix, 0o700) == 0 {
+                guard chmod(prefix, 0o700) == 0 else { throw Posix.error("chmod", prefix) }
                 try Posix.syncDirectory(parent)
                 continue
             }
@@ -122,9 +125,10 @@ public struct PosixFileSystem: DurableFileSystem {
         try Posix.syncDirectory(Posix.split(path).directory)
     }
 
-    /// `open(O_RDWR | O_CREAT)` + `flock(LOCK_EX | LOCK_NB)` on a descriptor kept open until
-    /// ``FileLock/release()``. On success the file is truncated and holds `holderDescription` and a
-    /// newline (fsynced); on contention the current holder's text is the error's message.
+    /// `open(O_RDWR | O_CREAT)` (mode 0600, also when the file already existed) + `flock(LOCK_EX |
+    /// LOCK_NB)` on a descriptor kept open until ``FileLock/release()``. On success the file is
+    /// truncated and holds `holderDescription` and a newline (fsynced); on contention the current
+    /// holder's text is the error's message.
     ///
     /// `flock` locks belong to the open file description, so a second call in the same process is
     /// refused too, and the kernel drops the lock when the process dies: a stale file never blocks.
@@ -254,7 +258,9 @@ enum Posix {
         }
     }
 
-    /// `open` with `O_CLOEXEC` and mode 0600, retrying `EINTR`.
+    /// `open` with `O_CLOEXEC`, retrying `EINTR`. With `O_CREAT`, the file's mode is then set to
+    /// 0600 with `fchmod`: `open` applies the umask to a new file's mode and leaves an existing
+    /// file's mode alone.
     static func open(_ path: String, _ flags: Int32) throws -> Int32 {
         while true {
             #if canImport(Glibc)
@@ -262,7 +268,16 @@ enum Posix {
             #else
             let fd = Darwin.open(path, flags | O_CLOEXEC, 0o600)
             #endif
-            if fd >= 0 { return fd }
+            if fd >= 0 {
+                guard flags & O_CREAT != 0 else { return fd }
+                while fchmod(fd, 0o600) != 0 {
+                    let code = errno
+                    if code == EINTR { continue }
+                    close(fd)
+                    throw error("fchmod", path, code)
+                }
+                return fd
+            }
             if errno != EINTR { throw error("open", path) }
         }
     }

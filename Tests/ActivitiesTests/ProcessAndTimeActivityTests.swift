@@ -50,6 +50,31 @@ import WorkflowModel
         let failure = await h.failure { try await h.run("exec", ["command": ["/bin/sh", "-c", "echo not-json-output"]]) }
         #expect(failure?.reason == "InvalidOutput")
         #expect(failure?.details.contains("not-json-output") == false)
+        #expect(failure?.details.hasSuffix("json.syntax at line 1, column 1") == true)
+    }
+
+    /// The parser's messages quote what they found (a word, a duplicate key); the failure keeps
+    /// only the error code and where it is, since the output may hold secrets.
+    @Test(arguments: [
+        (#"printf '{\n  "a": 1,\n  "b": hunter2-secret\n}'"#, "json.syntax at line 3, column 8"),
+        (#"printf '{"hunter2-secret":1,"hunter2-secret":2}'"#, "json.duplicateKey at line 1, column 21"),
+        (#"printf '["hunter2-secret",]'"#, "json.syntax at line 1, column 19"),
+        (#"printf '%.0s[' $(seq 65); printf 'hunter2-secret'"#, "json.tooDeep at line 1, column 65"),
+        (#"printf '{"a":1} hunter2-secret'"#, "json.trailingContent at line 1, column 9"),
+    ])
+    func invalidOutputNamesTheErrorAndPositionOnly(script: String, expected: String) async throws {
+        let h = try Harness()
+        let failure = await h.failure { try await h.run("exec", ["command": ["/bin/sh", "-c", .string(script)]]) }
+        #expect(failure?.reason == "InvalidOutput")
+        #expect(failure?.details.hasSuffix(expected) == true, "\(failure?.details ?? "no failure")")
+        #expect(failure?.details.contains("hunter2") == false)
+    }
+
+    @Test func outputNestedUpToTheDepthLimitIsAccepted() async throws {
+        let h = try Harness()
+        let depth = Limits.jsonDepthMax
+        let output = try await h.run("exec", ["command": ["/bin/sh", "-c", .string("printf '%.0s[' $(seq \(depth)); printf '%.0s]' $(seq \(depth))")]])
+        #expect(output.nestingDepth == depth)
     }
 
     @Test func badInputIsInvalidInput() async throws {

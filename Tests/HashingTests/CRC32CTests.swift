@@ -12,6 +12,12 @@ import Testing
         #expect(CRC32C.checksum(bytes) == expected)
     }
 
+    @Test func sliceEqualsArray() {
+        let bytes = Array("xx123456789yy".utf8)
+        #expect(CRC32C.checksum(bytes[2..<11]) == 0xE306_9283)
+        #expect(CRC32C.checksum(bytes[13...]) == 0)
+    }
+
     @Test func runningUpdateEqualsOneShot() {
         var generator = SplitMix64(seed: 42)
         let message = (0..<1037).map { _ in UInt8(truncatingIfNeeded: generator.next()) }

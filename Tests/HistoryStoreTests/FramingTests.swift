@@ -1,13 +1,16 @@
 import Foundation
+import Hashing
 import StrictJSON
 import Testing
 import WorkflowModel
 
 @testable import HistoryStore
 
+/// The history format is defined with CRC-32C (Castagnoli, reflected, initial value and final XOR
+/// 0xFFFFFFFF); these pin the parameters so a change to `Hashing` cannot silently change the format.
 @Suite struct RecordChecksumTests {
     @Test func checkValueOfTheStandardString() {
-        #expect(RecordChecksum.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
     }
 
     /// RFC 3720 appendix B.4 vectors, and the empty input.
@@ -20,12 +23,12 @@ import WorkflowModel
 
     @Test(arguments: vectors)
     func knownVectors(bytes: [UInt8], expected: UInt32) {
-        #expect(RecordChecksum.checksum(bytes) == expected)
+        #expect(CRC32C.checksum(bytes) == expected)
     }
 
     @Test func sliceAndArrayAgree() {
         let bytes = Array("xx123456789yy".utf8)
-        #expect(RecordChecksum.checksum(bytes[2..<11]) == 0xE306_9283)
+        #expect(CRC32C.checksum(bytes[2..<11]) == 0xE306_9283)
     }
 }
 
@@ -33,7 +36,7 @@ import WorkflowModel
     @Test func headerIsTheDocumentedLine() throws {
         let line = try HistoryFormat.headerLine(executionId: "orders-rollout")
         let payload = #"{"executionId":"orders-rollout","format":"cairn.history","version":1}"#
-        let crc = RecordChecksum.checksum(Array(payload.utf8))
+        let crc = CRC32C.checksum(Array(payload.utf8))
         #expect(String(decoding: line, as: UTF8.self) == String(crc, radix: 16).leftPadded(to: 8) + " " + payload + "\n")
     }
 
@@ -45,7 +48,7 @@ import WorkflowModel
         let payload = Array(line[9..<(line.count - 1)])
         let digits = String(decoding: line[0..<8], as: UTF8.self)
         #expect(digits == digits.lowercased())
-        #expect(UInt32(digits, radix: 16) == RecordChecksum.checksum(payload))
+        #expect(UInt32(digits, radix: 16) == CRC32C.checksum(payload))
         #expect(String(decoding: payload, as: UTF8.self).hasPrefix(#"{"eventId":7,"eventTimestamp":"#))
     }
 

@@ -83,6 +83,57 @@ import Glibc
         }
     }
 
+    @Test func aLockFileThatAlreadyExistsIsMadeOwnerOnly() throws {
+        try withTemporaryDirectory { root in
+            let path = root + "/LOCK"
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            #expect(fd >= 0)
+            #expect(fchmod(fd, 0o644) == 0)
+            close(fd)
+            let lock = try fileSystem.lockFile(at: path, holderDescription: "me")
+            defer { lock.release() }
+            #expect(mode(path) == 0o600)
+        }
+    }
+
+    /// The modes must not depend on the umask: one that strips group and other bits must not be
+    /// relied on, and one that strips the owner's own bits must not leave unusable files. The umask
+    /// is process-wide, so this runs in a child process.
+    @Test func modesDoNotDependOnTheUmask() async {
+        await #expect(processExitsWith: .success) {
+            let fileSystem = PosixFileSystem()
+            func mode(_ path: String) -> mode_t {
+                var info = stat()
+                precondition(stat(path, &info) == 0, "stat \(path)")
+                return info.st_mode & 0o777
+            }
+            for mask: mode_t in [0o000, 0o022, 0o077, 0o277, 0o777] {
+                umask(mask)
+                let root = "\(NSTemporaryDirectory())/cairn-umask-\(getpid())-\(mask)"
+                do {
+                    try fileSystem.createDirectory(at: root + "/a/b")
+                    try fileSystem.createFileExclusively(at: root + "/a/b/f", contents: [1])
+                    try fileSystem.replaceFile(at: root + "/a/b/g", contents: [1])
+                    let lock = try fileSystem.lockFile(at: root + "/a/LOCK", holderDescription: "me")
+                    let file = try fileSystem.openForAppending(at: root + "/a/b/f")
+                    try file.append([2])
+                    file.close()
+                    lock.release()
+                } catch {
+                    preconditionFailure("umask \(String(mask, radix: 8)): \(error)")
+                }
+                for directory in [root, root + "/a", root + "/a/b"] {
+                    precondition(mode(directory) == 0o700, "umask \(String(mask, radix: 8)): \(directory)")
+                }
+                for file in [root + "/a/b/f", root + "/a/b/g", root + "/a/LOCK"] {
+                    precondition(mode(file) == 0o600, "umask \(String(mask, radix: 8)): \(file)")
+                }
+                for file in [root + "/a/b/f", root + "/a/b/g", root + "/a/LOCK"] { unlink(file) }
+                for directory in [root + "/a/b", root + "/a", root] { rmdir(directory) }
+            }
+        }
+    }
+
     @Test func lockContentionReportsTheHolder() throws {
         try withTemporaryDirectory { root in
             let path = root + "/LOCK"

@@ -1,4 +1,5 @@
-import Foundation
+import Hashing
+import StrictJSON
 import WorkflowModel
 
 /// The bytes of a history file (see `docs/history-format.md`): one record per line,
@@ -42,7 +43,7 @@ public enum HistoryFormat {
 
     /// `<crc32c hex> <payload>\n`.
     static func frame(payload: [UInt8]) -> [UInt8] {
-        var line = hex(RecordChecksum.checksum(payload))
+        var line = hex(CRC32C.checksum(payload))
         line.reserveCapacity(payload.count + 10)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: payload)
@@ -50,26 +51,50 @@ public enum HistoryFormat {
         return line
     }
 
-    /// Compact JSON with sorted keys: the same value always gives the same bytes.
+    /// The deepest nesting of arrays and objects in a record. Foundation's `JSONEncoder`, which
+    /// wrote history before ``JSONValueEncoder``, refused 512 levels; keeping its bound means every
+    /// record either writer produced can be read back, and nothing deeper is ever written.
+    static let recordDepthMax = 511
+
+    /// Compact JSON with sorted keys: the same value always gives the same bytes, and they are the
+    /// bytes Foundation's `JSONEncoder` (`.sortedKeys`, `.withoutEscapingSlashes`) wrote for it.
     static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let payload: [UInt8]
+        let json: JSONValue
         do {
-            payload = Array(try encoder.encode(value))
+            json = try JSONValueEncoder().encode(value)
         } catch {
             throw StoreError(
                 code: StoreError.Code.invalidRecord, message: "a history record could not be encoded as JSON",
                 cause: String(describing: error))
         }
-        // The encoder escapes control characters, so a newline can only mean a broken encoder;
+        let payload = json.foundationCompatibleBytes()
+        // Nesting n levels takes at least 2n bytes of brackets, so only long payloads need the walk.
+        guard payload.count < 2 * (recordDepthMax + 1) || json.nestingDepth <= recordDepthMax else {
+            throw StoreError(
+                code: StoreError.Code.invalidRecord,
+                message: "a history record nests arrays and objects more than \(recordDepthMax) levels deep")
+        }
+        // The writer escapes control characters, so a newline can only mean a broken writer;
         // checked because the framing depends on it.
-        guard payload.first == UInt8(ascii: "{"), payload.last == UInt8(ascii: "}"),
-            !payload.contains(UInt8(ascii: "\n"))
-        else {
+        let hasNewline = payload.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index < buffer.count, buffer[index] != 0x0A { index += 1 }
+            return index < buffer.count
+        }
+        guard payload.first == UInt8(ascii: "{"), payload.last == UInt8(ascii: "}"), !hasNewline else {
             throw StoreError(code: StoreError.Code.invalidRecord, message: "a history record did not encode as one-line JSON")
         }
         return payload
+    }
+
+    /// Decodes a `T` from a record's payload.
+    /// - Throws: ``StrictJSON/JSONSyntaxError`` when the payload is not JSON (or nests deeper than
+    ///   ``recordDepthMax``); `DecodingError` when it does not have `T`'s shape.
+    static func decode<T: Decodable>(_ type: T.Type, from payload: ArraySlice<UInt8>) throws -> T {
+        let parsed = payload.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONSyntaxError) in try JSONValue(parsing: buffer, maxDepth: recordDepthMax) }
+        }
+        return try JSONValueDecoder().decode(T.self, from: parsed.get())
     }
 
     /// Eight lowercase hex digits.

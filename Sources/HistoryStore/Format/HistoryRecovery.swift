@@ -1,4 +1,5 @@
-import Foundation
+import Hashing
+import StrictJSON
 public import WorkflowModel
 
 /// A history as read back: the records that can be trusted, and what was found after them.
@@ -71,7 +72,6 @@ public enum HistoryRecovery {
     /// a header naming another execution is damage.
     public static func scan(_ bytes: [UInt8], file: String, expectedExecutionId: String? = nil) -> RecoveredHistory {
         let lines = splitLines(bytes)
-        let decoder = JSONDecoder()
         var records: [HistoryRecord] = []
         var sequence = EventSequence()
         var executionId: String?
@@ -96,7 +96,7 @@ public enum HistoryRecovery {
             if index == 0 {
                 let header: HistoryFormat.Header
                 do {
-                    header = try decoder.decode(HistoryFormat.Header.self, from: Data(payload))
+                    header = try HistoryFormat.decode(HistoryFormat.Header.self, from: payload)
                 } catch {
                     return quarantine(0, "the header (record 0 at byte 0) is not a history header: \(summary(of: error))")
                 }
@@ -116,7 +116,7 @@ public enum HistoryRecovery {
             }
             let record: HistoryRecord
             do {
-                record = try decoder.decode(HistoryRecord.self, from: Data(payload))
+                record = try HistoryFormat.decode(HistoryRecord.self, from: payload)
             } catch {
                 // A line whose checksum verifies was written whole; if it still does not decode, the
                 // writer and reader disagree about the format, which is damage, never a torn write.
@@ -170,7 +170,7 @@ public enum HistoryRecovery {
             return .invalid("malformed \(record) (not \"<crc32c> <json>\")")
         }
         let payload = text.dropFirst(9)
-        guard RecordChecksum.checksum(payload) == expected else { return .invalid("checksum mismatch in \(record)") }
+        guard CRC32C.checksum(payload) == expected else { return .invalid("checksum mismatch in \(record)") }
         return .valid(payload)
     }
 

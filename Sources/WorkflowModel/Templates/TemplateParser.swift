@@ -31,31 +31,52 @@ public enum TemplateParser {
 
     /// Parses one string.
     public static func parseString(_ text: String) throws(TemplateSyntaxError) -> Template {
+        // Most strings in a definition hold no template at all: look for a `$` byte first.
+        var utf8Text = text
+        let hasDollar = utf8Text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count, bytes[index] != 0x24 { index += 1 }
+            return index < bytes.count
+        }
+        if !hasDollar { return .literal(.string(text)) }
+        let scalars = Array(text.unicodeScalars)
+        let count = scalars.count
         var parts: [InterpolationPart] = []
         var literal = ""
-        var scalars = Array(text.unicodeScalars)[...]
-        while let scalar = scalars.first {
-            if scalar == "$", scalars.dropFirst().first == "$", scalars.dropFirst(2).first == "{" {
-                literal += "${"
-                scalars = scalars.dropFirst(3)
+        /// Where the literal text not yet copied into `literal` starts.
+        var runStart = 0
+        var index = 0
+        while index < count {
+            guard scalars[index] == Scalar.dollar else {
+                index += 1
                 continue
             }
-            if scalar == "$", scalars.dropFirst().first == "{" {
-                guard let close = scalars.firstIndex(of: "}") else {
-                    throw TemplateSyntaxError(message: "\"${\" is not closed by \"}\"; write \"$${\" for a literal \"${\"")
-                }
-                let body = String(String.UnicodeScalarView(scalars[(scalars.startIndex + 2)..<close]))
-                if !literal.isEmpty {
-                    parts.append(.text(literal))
-                    literal = ""
-                }
-                parts.append(.expression(try parseExpression(body)))
-                scalars = scalars[(close + 1)...]
+            if index + 2 < count, scalars[index + 1] == Scalar.dollar, scalars[index + 2] == Scalar.openBrace {
+                // `$${` is a literal `${`.
+                literal += string(scalars, runStart..<index) + "${"
+                index += 3
+                runStart = index
                 continue
             }
-            literal.unicodeScalars.append(scalar)
-            scalars = scalars.dropFirst()
+            guard index + 1 < count, scalars[index + 1] == Scalar.openBrace else {
+                index += 1
+                continue
+            }
+            var close = index + 2
+            while close < count, scalars[close] != Scalar.closeBrace { close += 1 }
+            guard close < count else {
+                throw TemplateSyntaxError(message: "\"${\" is not closed by \"}\"; write \"$${\" for a literal \"${\"")
+            }
+            literal += string(scalars, runStart..<index)
+            if !literal.isEmpty {
+                parts.append(.text(literal))
+                literal = ""
+            }
+            parts.append(.expression(try parseExpression(string(scalars, (index + 2)..<close))))
+            index = close + 1
+            runStart = index
         }
+        literal += string(scalars, runStart..<count)
         if !literal.isEmpty { parts.append(.text(literal)) }
         if parts.isEmpty { return .literal(.string("")) }
         if parts.count == 1, case .expression(let expression) = parts[0] { return .expression(expression) }
@@ -68,16 +89,19 @@ public enum TemplateParser {
     /// Parses the text between `${` and `}`.
     public static func parseExpression(_ body: String) throws(TemplateSyntaxError) -> Expression {
         let source = body.trimmingSpaces()
-        var components = try pathComponents(source)
-        guard case .key(let first)? = components.first else {
+        let components = try pathComponents(source)
+        // Components before `next` are consumed (a cursor rather than removeFirst, which copies).
+        var next = 0
+        func peek() -> Expression.PathComponent? { next < components.count ? components[next] : nil }
+        guard case .key(let first)? = peek() else {
             throw TemplateSyntaxError(message: "\"${\(body)}\" must start with input, steps, item, index, output or execution")
         }
-        components.removeFirst()
+        next += 1
         func name(_ what: String) throws(TemplateSyntaxError) -> String {
-            guard case .key(let name)? = components.first else {
+            guard case .key(let name)? = peek() else {
                 throw TemplateSyntaxError(message: "\"${\(source)}\" needs \(what) after \"\(first).\"")
             }
-            components.removeFirst()
+            next += 1
             return name
         }
         let root: Expression.Root
@@ -86,21 +110,21 @@ public enum TemplateParser {
             root = .input(try name("an input name"))
         case "steps":
             let step = try name("a step id")
-            guard case .key("output")? = components.first else {
+            guard case .key("output")? = peek() else {
                 throw TemplateSyntaxError(message: "\"${\(source)}\" must read \"steps.\(step).output\"")
             }
-            components.removeFirst()
+            next += 1
             root = .stepOutput(step)
         case "item":
             root = .item
         case "index":
-            guard components.isEmpty else { throw TemplateSyntaxError(message: "\"${index}\" has no members") }
+            guard next == components.count else { throw TemplateSyntaxError(message: "\"${index}\" has no members") }
             root = .index
         case "output":
             root = .output
         case "execution":
             let field = try name("\"id\" or \"runId\"")
-            guard field == "id" || field == "runId", components.isEmpty else {
+            guard field == "id" || field == "runId", next == components.count else {
                 throw TemplateSyntaxError(message: "\"${\(source)}\": execution has only \"id\" and \"runId\"")
             }
             root = .execution(field)
@@ -108,68 +132,121 @@ public enum TemplateParser {
             throw TemplateSyntaxError(
                 message: "\"${\(source)}\" must start with input, steps, item, index, output or execution, not \"\(first)\"")
         }
-        return Expression(root: root, path: components, source: source)
+        return Expression(root: root, path: next == 0 ? components : Array(components[next...]), source: source)
     }
 
     /// Splits `a.b[0].c` into components.
     static func pathComponents(_ text: String) throws(TemplateSyntaxError) -> [Expression.PathComponent] {
+        let scalars = Array(text.unicodeScalars)
+        let count = scalars.count
+        guard count > 0 else { throw TemplateSyntaxError(message: "\"${}\" is empty") }
         var components: [Expression.PathComponent] = []
-        var current = ""
+        /// Where the name being read starts; it ends at `index`.
+        var nameStart = 0
         var expectName = true
-        var scalars = Array(text.unicodeScalars)[...]
-        func isNameScalar(_ s: Unicode.Scalar) -> Bool {
-            (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "_" || s == "-"
-        }
-        guard !scalars.isEmpty else { throw TemplateSyntaxError(message: "\"${}\" is empty") }
-        while let scalar = scalars.first {
-            scalars = scalars.dropFirst()
+        var index = 0
+        while index < count {
+            let scalar = scalars[index]
             if isNameScalar(scalar) {
-                current.unicodeScalars.append(scalar)
+                index += 1
                 expectName = false
-            } else if scalar == "." {
-                guard !current.isEmpty else { throw TemplateSyntaxError(message: "\"${\(text)}\" has an empty name") }
-                components.append(.key(current))
-                current = ""
+            } else if scalar == Scalar.dot {
+                guard nameStart < index else { throw TemplateSyntaxError(message: "\"${\(text)}\" has an empty name") }
+                components.append(.key(string(scalars, nameStart..<index)))
+                index += 1
+                nameStart = index
                 expectName = true
-            } else if scalar == "[" {
-                if !current.isEmpty {
-                    components.append(.key(current))
-                    current = ""
+            } else if scalar == Scalar.openBracket {
+                if nameStart < index {
+                    components.append(.key(string(scalars, nameStart..<index)))
                 } else if components.isEmpty {
                     throw TemplateSyntaxError(message: "\"${\(text)}\" starts with \"[\"")
                 }
-                guard let close = scalars.firstIndex(of: "]"),
-                    let index = Int(String(String.UnicodeScalarView(scalars[scalars.startIndex..<close]))), index >= 0
-                else { throw TemplateSyntaxError(message: "\"${\(text)}\": write an index as [0], [1], ...") }
-                components.append(.index(index))
-                scalars = scalars[(close + 1)...]
-                if let next = scalars.first, next != ".", next != "[" {
+                var close = index + 1
+                while close < count, scalars[close] != Scalar.closeBracket { close += 1 }
+                guard close < count, let position = Int(string(scalars, (index + 1)..<close)), position >= 0 else {
+                    throw TemplateSyntaxError(message: "\"${\(text)}\": write an index as [0], [1], ...")
+                }
+                components.append(.index(position))
+                index = close + 1
+                if index < count, scalars[index] != Scalar.dot, scalars[index] != Scalar.openBracket {
                     throw TemplateSyntaxError(message: "\"${\(text)}\": expected \".\" or \"[\" after \"]\"")
                 }
-                if scalars.first == "." {
-                    scalars = scalars.dropFirst()
+                if index < count, scalars[index] == Scalar.dot {
+                    index += 1
                     expectName = true
                 } else {
                     expectName = false
                 }
+                nameStart = index
             } else {
                 throw TemplateSyntaxError(message: "\"${\(text)}\" contains \"\(scalar)\"; names use letters, digits, _ and -")
             }
         }
-        if !current.isEmpty {
-            components.append(.key(current))
+        if nameStart < count {
+            components.append(.key(string(scalars, nameStart..<count)))
         } else if expectName {
             throw TemplateSyntaxError(message: "\"${\(text)}\" ends with \".\"")
         }
         return components
     }
+
+    /// Letters, digits, `_` and `-`: the scalars of a name in a path.
+    private static func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39, 0x5F, 0x2D: true  // a-z A-Z 0-9 _ -
+        default: false
+        }
+    }
+
+    /// The string made of `scalars[range]`, built from UTF-8 bytes encoded here: appending scalars
+    /// to a string one by one is slow in debug builds.
+    static func string(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> String {
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(range.count)
+        for index in range {
+            let value = scalars[index].value
+            switch value {
+            case 0..<0x80:
+                utf8.append(UInt8(value))
+            case 0x80..<0x800:
+                utf8.append(UInt8(0xC0 | value >> 6))
+                utf8.append(UInt8(0x80 | value & 0x3F))
+            case 0x800..<0x10000:
+                utf8.append(UInt8(0xE0 | value >> 12))
+                utf8.append(UInt8(0x80 | (value >> 6) & 0x3F))
+                utf8.append(UInt8(0x80 | value & 0x3F))
+            default:
+                utf8.append(UInt8(0xF0 | value >> 18))
+                utf8.append(UInt8(0x80 | (value >> 12) & 0x3F))
+                utf8.append(UInt8(0x80 | (value >> 6) & 0x3F))
+                utf8.append(UInt8(0x80 | value & 0x3F))
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// The scalars the parser looks for. Named constants, because a literal comparison such as
+    /// `scalar == "$"` builds the scalar at run time in debug builds.
+    private enum Scalar {
+        static let dollar: Unicode.Scalar = "$"
+        static let openBrace: Unicode.Scalar = "{"
+        static let closeBrace: Unicode.Scalar = "}"
+        static let dot: Unicode.Scalar = "."
+        static let openBracket: Unicode.Scalar = "["
+        static let closeBracket: Unicode.Scalar = "]"
+    }
 }
 
 extension String {
+    /// This string without leading and trailing spaces and tabs.
     func trimmingSpaces() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
+        let scalars = Array(unicodeScalars)
+        var start = 0
+        var end = scalars.count
+        while start < end, scalars[start] == " " || scalars[start] == "\t" { start += 1 }
+        while end > start, scalars[end - 1] == " " || scalars[end - 1] == "\t" { end -= 1 }
+        if start == 0, end == scalars.count { return self }
+        return TemplateParser.string(scalars, start..<end)
     }
 }
