@@ -14,7 +14,8 @@ let package = Package(
     targets: [
         // MARK: Pure leaves
 
-        /// JSON values, a strict parser that records source positions, JSON pointers, canonical encoding.
+        /// JSON values, a strict parser that records source positions, JSON pointers, canonical encoding,
+        /// and Codable coders over JSON values (fast history decoding without Foundation's JSONDecoder).
         .target(name: "StrictJSON"),
         /// SHA-256 and CRC-32C, written from the specifications.
         .target(name: "Hashing"),
