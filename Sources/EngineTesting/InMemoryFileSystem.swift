@@ -232,6 +232,21 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// Every file a read would find now, by path, sorted by path (for tests that search all contents).
+    public var allFiles: [(path: String, contents: [UInt8])] {
+        state.withLock { state in
+            var files: [(path: String, contents: [UInt8])] = []
+            for (directory, entries) in state.directories {
+                for (name, entry) in entries.visible {
+                    if case .file(let id) = entry, let inode = state.inodes[id] {
+                        files.append((directory == "/" ? "/" + name : directory + "/" + name, inode.visible))
+                    }
+                }
+            }
+            return files.sorted { $0.path < $1.path }
+        }
+    }
+
     /// Every mutating step performed so far, in order.
     public var operationLog: [Operation] { state.withLock { $0.log } }
 

@@ -25,7 +25,7 @@ final class Flag: Sendable {
 
 /// The built-in handlers on a simulator with a manual clock and an in-memory directory.
 struct Harness {
-    let fileSystem = MemoryFileSystem()
+    let fileSystem = InMemoryFileSystem()
     let clock = ManualClock()
     let sim: RDSSimulator
     let handlers: [String: any ActivityHandler]

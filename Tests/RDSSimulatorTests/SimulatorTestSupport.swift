@@ -6,7 +6,7 @@ import WorkflowModel
 
 /// A simulator on a fresh in-memory directory with a manual clock.
 struct Fixture {
-    let fileSystem = MemoryFileSystem()
+    let fileSystem = InMemoryFileSystem()
     let clock = ManualClock()
     let directory = "/state/sim"
     let sim: RDSSimulator
