@@ -401,9 +401,11 @@ struct Evaluation {
     mutating func stop() {
         let canceling = state.isCancelRequested
         let compensate = canceling ? definition.onCancel == .rollback : definition.onFailure == .rollback
-        // Stop open work. Compensations keep running only when this stop runs them.
+        // Stop open work. When compensations will run, work that has a compensation is left to
+        // finish instead: cancelling it could leave behind what it already did (an instance created
+        // just before the cancel), which only a completed activity's compensation can undo.
         for activity in state.openActivities where activity.cancelRequestedEventId == nil {
-            if activity.scheduled.control.role == .compensation && compensate { continue }
+            if compensate && (activity.scheduled.control.role == .compensation || hasCompensation(activity)) { continue }
             record(.requestCancelActivityTask(activityId: activity.scheduled.activityId))
         }
         for timer in state.openTimers { record(.cancelTimer(timerId: timer.attributes.timerId)) }
@@ -443,6 +445,10 @@ struct Evaluation {
         } else {
             record(.failWorkflowExecution(reason: "StepFailed", details: .object(details)))
         }
+    }
+
+    func hasCompensation(_ activity: ActivityState) -> Bool {
+        activity.scheduled.control.role == .step && definition.step(activity.scheduled.control.step)?.compensation != nil
     }
 
     /// Runs compensations one at a time, newest completion first. Returns a summary once every

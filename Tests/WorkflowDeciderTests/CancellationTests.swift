@@ -49,19 +49,22 @@ import WorkflowModel
         #expect(scenario.decide() == ["cancelTimer soak", "canceled"])
     }
 
-    @Test func cancelWithRollbackCompensatesThenClosesCanceled() throws {
+    @Test func cancelWithRollbackLetsCompensableWorkFinishThenUndoesEverything() throws {
         var scenario = try Self.running(onCancel: "rollback")
         scenario.history.cancelRequested()
-        #expect(scenario.decide() == ["cancel two"])
-        scenario.history.activityCanceled("two")
+        // `two` has a compensation: it is left to finish rather than cancelled half-way.
+        #expect(scenario.decide() == [])
+        scenario.completed("two", ["name": "two"])
         let first = scenario.decideFully()
-        #expect(first.map(\.summary) == ["marker RollbackStarted", "schedule compensate:one"])
-        #expect(first.first?.payload == ["cause": "CancelRequested", "compensations": 1])
-        #expect(first.task("compensate:one")?.input == ["undo": "one"])
+        #expect(first.map(\.summary) == ["marker RollbackStarted", "schedule compensate:two"])
+        #expect(first.first?.payload == ["cause": "CancelRequested", "compensations": 2])
+        #expect(first.task("compensate:two")?.input == ["undo": "two"])
+        scenario.completed("compensate:two")
+        #expect(scenario.decideFully().map(\.summary) == ["schedule compensate:one"])
         scenario.completed("compensate:one")
         let last = scenario.decideFully()
         #expect(last.map(\.summary) == ["canceled"])
-        #expect(closingDetails(last) == ["cause": "CancelRequested", "rollback": "completed", "compensated": ["one"]])
+        #expect(closingDetails(last) == ["cause": "CancelRequested", "rollback": "completed", "compensated": ["two", "one"]])
     }
 
     @Test func completionThatArrivesAfterItsCancelWasRequested() throws {
@@ -71,10 +74,10 @@ import WorkflowModel
         #expect(halt.decide() == ["cancel two"])
         halt.completed("two", ["name": "two"])
         #expect(halt.decide() == ["canceled"])
-        // rollback: the late result is undone, newest first.
+        // rollback: nothing is cancelled; the result is undone, newest first.
         var rollback = try Self.running(onCancel: "rollback")
         rollback.history.cancelRequested()
-        #expect(rollback.decide() == ["cancel two"])
+        #expect(rollback.decide() == [])
         rollback.completed("two", ["name": "two"])
         let decisions = rollback.decideFully()
         #expect(decisions.map(\.summary) == ["marker RollbackStarted", "schedule compensate:two"])
