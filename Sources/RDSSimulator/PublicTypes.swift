@@ -41,6 +41,10 @@ public struct SimulatorCall: Sendable, Hashable, Codable {
     public var execution: String?
     /// The request's `cairn:activity` tag value, on creating calls.
     public var activity: String?
+    /// For calls that changed the simulator's state: their number, 1, 2, 3, ... The state file keeps
+    /// the last such call, so a crash between saving the state and logging the call is repaired by
+    /// logging it when the simulator is next opened; the log never misses a durable change.
+    public var sequence: Int?
 
     /// Makes a call record.
     public init(

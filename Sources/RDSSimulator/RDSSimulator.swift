@@ -88,17 +88,24 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                 }
             }
             let logPath = join("calls.log")
+            var loggedSequence = 0
             if fileSystem.fileExists(at: logPath) {
                 // A crash can leave a torn last line; cut it so the next record starts on its own line.
-                let bytes = try fileSystem.readFile(at: logPath)
+                var bytes = try fileSystem.readFile(at: logPath)
                 if let last = bytes.last, last != UInt8(ascii: "\n") {
                     let keep = (bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? 0
                     try fileSystem.truncateFile(at: logPath, toLength: keep)
+                    bytes.removeSubrange(keep...)
                 }
+                loggedSequence = Self.lastSequence(in: bytes)
             } else {
                 try fileSystem.createFileExclusively(at: logPath, contents: [])
             }
             let log = try fileSystem.openForAppending(at: logPath)
+            if let change = state.lastChange, let sequence = change.sequence, sequence > loggedSequence {
+                // The change was saved but the process died before logging it.
+                try Self.append(change, to: log)
+            }
             core = Mutex(
                 Core(
                     model: SimulatorModel(state: state, secrets: secrets), log: log,
@@ -142,6 +149,20 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                     result = .failure(RDSError(code: "InternalFailure", message: "\(error)", httpStatus: 500))
                 }
             }
+            var call = SimulatorCall(
+                time: now, op: op, region: region, identifier: identifier?.lowercased(), outcome: "ok",
+                execution: tags.value(forKey: OwnershipTag.execution), activity: tags.value(forKey: OwnershipTag.activity))
+            switch result {
+            case .success: call.outcome = creates ? "created" : "ok"
+            case .failure(let error):
+                call.outcome = creates && error.code.hasSuffix("AlreadyExists") ? "alreadyExists" : "error"
+                call.errorCode = error.code
+            }
+            if logged, model.state != core.model.state || model.secrets != core.model.secrets {
+                // The change and its log record are saved together (see `SimulatorCall.sequence`).
+                call.sequence = (core.model.state.lastChange?.sequence ?? 0) + 1
+                model.state.lastChange = call
+            }
             do {
                 try persist(model, previous: core.model)
                 core.model = model
@@ -149,19 +170,13 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                 // Nothing was committed, so the caller may safely retry.
                 result = .failure(
                     RDSError(code: "InternalFailure", message: "The simulator could not save its state: \(error)", httpStatus: 500))
+                call.outcome = "error"
+                call.errorCode = "InternalFailure"
+                call.sequence = nil
             }
             if logged {
-                var call = SimulatorCall(
-                    time: now, op: op, region: region, identifier: identifier?.lowercased(), outcome: "ok",
-                    execution: tags.value(forKey: OwnershipTag.execution), activity: tags.value(forKey: OwnershipTag.activity))
-                switch result {
-                case .success: call.outcome = creates ? "created" : "ok"
-                case .failure(let error):
-                    call.outcome = creates && error.code.hasSuffix("AlreadyExists") ? "alreadyExists" : "error"
-                    call.errorCode = error.code
-                }
                 do {
-                    try append(call, to: core.log)
+                    try Self.append(call, to: core.log)
                 } catch {
                     // The call's effect is durable but unrecorded; report it like a lost response so the
                     // caller retries and meets its own resource.
@@ -194,7 +209,18 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         }
     }
 
-    private func append(_ call: SimulatorCall, to log: any AppendableFile) throws {
+    /// The highest `sequence` among the log's lines (0 when none has one).
+    private static func lastSequence(in log: [UInt8]) -> Int {
+        let decoder = JSONDecoder()
+        for line in log.split(separator: UInt8(ascii: "\n")).reversed() {
+            if let call = try? decoder.decode(SimulatorCall.self, from: Data(line)), let sequence = call.sequence {
+                return sequence
+            }
+        }
+        return 0
+    }
+
+    private static func append(_ call: SimulatorCall, to log: any AppendableFile) throws {
         let line = Array(try Self.encoder(pretty: false).encode(call)) + [0x0a]
         try log.append(line)
         try log.sync()

@@ -15,6 +15,8 @@ struct SimulatorState: Codable, Hashable, Sendable {
     var instances: [InstanceRecord] = []
     var snapshots: [SnapshotRecord] = []
     var faults: [FaultRule] = []
+    /// The last call that changed the state (or the secrets), saved with the change it made.
+    var lastChange: SimulatorCall?
 }
 
 /// One status that takes effect at a wall-clock time.
