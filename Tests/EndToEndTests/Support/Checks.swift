@@ -104,8 +104,11 @@ extension Scenario {
                 "\(call) adopted a resource that this activity did not create: its tags are \(tags.map { "\($0)" } ?? "missing")")
             note("calls.log has no `created` line before \(call); the adopted resource's tags name this step")
         }
+        let canceled = history.activityIds(withEvent: "ActivityTaskCanceled")
         for kill in kills {
-            for creation in kill.ambiguousCreates {
+            // A canceled activity is not retried; whether its resource is gone is for the
+            // instance checks to say.
+            for creation in kill.ambiguousCreates where !(creation.activity.map { canceled.contains($0) } ?? false) {
                 let retried = calls[min(kill.callCount, calls.count)...].contains {
                     $0.op == creation.op && $0.identifier == creation.identifier && $0.activity == creation.activity
                         && $0.outcome == "alreadyExists"
