@@ -245,11 +245,23 @@ extension EndToEnd {
                 ] {
                     try s.cairn(arguments)
                 }
-                let passwords = SimSecrets.passwords(s.secretsPath)
+                let credentials = SimSecrets.credentials(s.secretsPath)
+                let passwords = credentials.map(\.password)
                 s.expect(
-                    passwords.count == 3,
-                    "expected 3 generated passwords (master, app_ro, app_rw) in secrets.json, found \(passwords.count)"
-                )
+                    Set(credentials.map(\.username)) == ["cairn_admin", "app_ro", "app_rw"],
+                    "expected generated passwords for cairn_admin, app_ro and app_rw in secrets.json, found \(credentials.map(\.username))")
+                // Each stored secret is the password the database has now, kills notwithstanding.
+                let statePath = s.stateDirectory + "/sim/state.json"
+                s.expect(
+                    !SimSecrets.databaseAccepts(
+                        "not-" + (passwords.first ?? ""), user: "cairn_admin", instance: "orders", statePath: statePath),
+                    "the password check accepts a wrong password")
+                for credential in credentials {
+                    s.expect(
+                        SimSecrets.databaseAccepts(
+                            credential.password, user: credential.username, instance: "orders", statePath: statePath),
+                        "the secret of \(credential.username) does not hold the password the database has for that user")
+                }
                 let leaks = try Self.occurrences(of: passwords, in: s)
                 s.expect(leaks.isEmpty, "generated passwords found in: \(leaks)")
                 s.report([("passwords", passwords.count), ("leaks", leaks.count)])

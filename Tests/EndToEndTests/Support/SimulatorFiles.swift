@@ -68,19 +68,46 @@ struct SimInstance: CustomStringConvertible {
     }
 }
 
-/// The generated passwords in the simulator's secret store (`sim/secrets.json`): each secret's
-/// value is a JSON string `{"password": ..., "username": ...}`.
+/// The simulator's secret store (`sim/secrets.json`): each secret's value is a JSON string
+/// `{"password": ..., "username": ...}`.
 enum SimSecrets {
-    static func passwords(_ path: String) -> [String] {
+    struct Credential {
+        var username: String
+        var password: String
+    }
+
+    static func credentials(_ path: String) -> [Credential] {
         guard let data = FileManager.default.contents(atPath: path),
             let document = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
             let secrets = document["secrets"] as? [[String: Any]]
         else { return [] }
         return secrets.compactMap { secret in
             guard let value = secret["value"] as? String,
-                let inner = (try? JSONSerialization.jsonObject(with: Data(value.utf8))) as? [String: Any]
+                let inner = (try? JSONSerialization.jsonObject(with: Data(value.utf8))) as? [String: Any],
+                let username = inner["username"] as? String, let password = inner["password"] as? String
             else { return nil }
-            return inner["password"] as? String
+            return Credential(username: username, password: password)
         }
+    }
+
+    /// Whether `password` is the one the simulated database keeps for `user` of `instance`
+    /// (`sim/state.json`: a salted SHA-256, `sha256(salt bytes + password)`).
+    static func databaseAccepts(_ password: String, user: String, instance: String, statePath: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: statePath),
+            let state = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let instances = state["instances"] as? [[String: Any]],
+            let users = instances.first(where: { $0["identifier"] as? String == instance })?["users"] as? [[String: Any]],
+            let record = users.first(where: { $0["name"] as? String == user }),
+            let saltHex = record["salt"] as? String, let hash = record["passwordHash"] as? String
+        else { return false }
+        var salt: [UInt8] = []
+        var index = saltHex.startIndex
+        while index < saltHex.endIndex, let next = saltHex.index(index, offsetBy: 2, limitedBy: saltHex.endIndex),
+            let byte = UInt8(saltHex[index..<next], radix: 16)
+        {
+            salt.append(byte)
+            index = next
+        }
+        return TestSHA256.hex(salt + Array(password.utf8)) == hash
     }
 }
