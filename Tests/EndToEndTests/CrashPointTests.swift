@@ -49,9 +49,19 @@ extension EndToEnd {
         @Test func killWhileWaitingForThePrimary() async {
             await E2E.run("mid-activity", executionId: "e2e-mid") { s in
                 let run = try s.startEngine()
-                try s.kill(run, when: "primaryAvailable polling", watchSimulator: true) {
+                try s.wait(for: run, until: "primaryAvailable polling", watchSimulator: true) {
                     $0.running("primaryAvailable") && $0.polls(of: "orders") >= 2
                 }
+                // While it runs: a second engine is refused, and `show` reads the history.
+                let second = try s.cairn(["resume", s.executionId, "--sim-speed", Scenario.simSpeed])
+                s.expect(
+                    second.status == 1 && second.stderr.contains("in use by another Cairn engine")
+                        && second.stderr.contains("pid \(run.pid),"),
+                    "a second engine on the state directory should be refused (exit 1) naming pid \(run.pid); "
+                        + "exit \(second.status): \(second.stderr)")
+                let show = try s.cairn(["show", s.executionId, "--json"])
+                s.expect(show.stdout.contains(#""status": "running""#), "`cairn show` of the running execution: \(show.stdout)")
+                try s.kill(run, when: "primaryAvailable polling") { _ in true }
                 s.expect(
                     s.kills.last?.completedActivities == ["primary"],
                     "at the kill only primary should have completed: \(s.kills.last?.completedActivities.sorted() ?? [])"
@@ -108,6 +118,40 @@ extension EndToEnd {
                     list.stdout.contains("\"status\":\"quarantined\""),
                     "`cairn list` should report the damaged copy as quarantined: \(list.stdout) \(list.stderr)"
                 )
+                let resume = try s.cairn(["resume", s.executionId, "--state-dir", copy, "--sim-speed", Scenario.simSpeed])
+                s.expect(
+                    resume.status == 1 && resume.stderr.contains("quarantined") && resume.stderr.contains("byte"),
+                    "`cairn resume` of the damaged copy should refuse (exit 1) naming the damage: exit \(resume.status): \(resume.stderr)")
+                s.expect(
+                    s.fileBytes(copy + "/executions/\(s.executionId).history") == damaged,
+                    "resuming the damaged copy changed it; a quarantined history must stay byte for byte as found")
+                s.report([])
+            }
+        }
+
+        /// Killed while the primary is polled; then half a record is appended to the history, as a
+        /// write cut short by a crash would leave it. The resume drops that tail (keeping it in
+        /// `<id>.history.torn-<offset>`) and continues.
+        @Test func tornTailIsRepairedOnResume() async {
+            await E2E.run("torn-tail", executionId: "e2e-torn") { s in
+                let run = try s.startEngine()
+                try s.kill(run, when: "primaryAvailable polling", watchSimulator: true) {
+                    $0.running("primaryAvailable") && $0.polls(of: "orders") >= 1
+                }
+                let offset = s.fileBytes(s.historyPath).count
+                let torn = Array(#"0badc0de {"eventId":99,"eventType":"ActivityTaskCompl"#.utf8)
+                guard let handle = FileHandle(forWritingAtPath: s.historyPath) else { throw E2EFailure("cannot open the history") }
+                try handle.seekToEnd()
+                try handle.write(contentsOf: torn)
+                try handle.close()
+                s.note("appended \(torn.count) bytes of a torn record at byte \(offset)")
+
+                let status = try s.runToClose()
+                try s.checkClosed(as: "completed", exitStatus: status)
+                s.checkNoWorkRedone()
+                try s.checkRolloutInstances()
+                let kept = s.executionsDirectory + "/\(s.executionId).history.torn-\(offset)"
+                s.expect(s.fileBytes(kept) == torn, "the dropped tail should be kept in \(kept)")
                 s.report([])
             }
         }

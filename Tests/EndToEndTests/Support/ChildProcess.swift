@@ -17,6 +17,8 @@ final class ChildProcess {
     private let exitWriter: Int32
     private(set) var exitStatus: Int32?
     private(set) var wasKilled = false
+    /// The history's size and the number of simulator calls just before the process started.
+    var baseline: (historyBytes: Int, calls: Int) = (0, 0)
 
     /// Starts `executable arguments` in `directory`.
     init(label: String, executable: String, arguments: [String], directory: String, outputPrefix: String) throws {

@@ -118,9 +118,12 @@ final class Scenario {
     func spawn(_ arguments: [String], label: String) throws -> ChildProcess {
         commandCount += 1
         let prefix = outputDirectory + "/" + String(format: "%02d-", commandCount) + label
+        // What exists before the process starts: conditions look at what it adds.
+        let baseline = (historyBytes: fileBytes(historyPath).count, calls: calls().count)
         let child = try ChildProcess(
             label: "cairn \(arguments.prefix(2).joined(separator: " "))", executable: binary, arguments: arguments,
             directory: work, outputPrefix: prefix)
+        child.baseline = baseline
         children.append(child)
         return child
     }
@@ -182,28 +185,40 @@ final class Scenario {
         _ child: ChildProcess, when label: String, watchSimulator: Bool = false, allowExit: Bool = false,
         _ condition: (Observation) -> Bool
     ) throws -> Bool {
+        guard try wait(for: child, until: label, watchSimulator: watchSimulator, allowExit: allowExit, condition) else {
+            return false
+        }
+        try child.kill()
+        recordKill(label, child)
+        return true
+    }
+
+    /// Waits until `condition` holds for what `child` has written since it started.
+    /// - Returns: true, or false when the child exits first and `allowExit`.
+    /// - Throws: ``E2EFailure`` when the child exits first (unless `allowExit`) or nothing happens
+    ///   within ``patience`` (the child is killed then).
+    @discardableResult
+    func wait(
+        for child: ChildProcess, until label: String, watchSimulator: Bool = false, allowExit: Bool = false,
+        _ condition: (Observation) -> Bool
+    ) throws -> Bool {
         var directories = [work, stateDirectory, executionsDirectory]
         if watchSimulator { directories.append(stateDirectory + "/sim") }
         let watcher = try FileWatcher(directories: directories)
-        let historySize = fileBytes(historyPath).count
-        let callCount = calls().count
         let outcome = watcher.wait(
-            for: { condition(Observation(self, historySizeAtStart: historySize, callCountAtStart: callCount)) }, child: child,
-            deadline: .now + Self.patience)
+            for: { condition(Observation(self, since: child)) }, child: child, deadline: .now + Self.patience)
         switch outcome {
         case .satisfied:
-            try child.kill()
+            return true
         case .exited(let status):
             note("\(child.label) exited with status \(status) before \"\(label)\"")
             if allowExit { return false }
             throw E2EFailure(
-                "\(child.label) exited with status \(status) before the kill point \"\(label)\" was reached\n\(child.outputTail)")
+                "\(child.label) exited with status \(status) before \"\(label)\" was reached\n\(child.outputTail)")
         case .timedOut:
             try child.kill()
-            throw E2EFailure("the kill point \"\(label)\" was not reached within \(Self.patience)\n\(child.outputTail)")
+            throw E2EFailure("\"\(label)\" was not reached within \(Self.patience)\n\(child.outputTail)")
         }
-        recordKill(label, child)
-        return true
     }
 
     /// What the history and calls.log hold now that `child` is dead.
@@ -244,10 +259,11 @@ final class Observation {
     private let historySizeAtStart: Int
     private let callCountAtStart: Int
 
-    init(_ scenario: Scenario, historySizeAtStart: Int, callCountAtStart: Int) {
+    /// The files now, compared with what existed when `child` was started.
+    init(_ scenario: Scenario, since child: ChildProcess) {
         self.scenario = scenario
-        self.historySizeAtStart = historySizeAtStart
-        self.callCountAtStart = callCountAtStart
+        historySizeAtStart = child.baseline.historyBytes
+        callCountAtStart = child.baseline.calls
     }
 
     lazy var historyBytes: [UInt8] = scenario.fileBytes(scenario.historyPath)
