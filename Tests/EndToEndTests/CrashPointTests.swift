@@ -15,26 +15,20 @@ extension EndToEnd {
         @Test func killBeforeTheFirstEvent() async {
             await E2E.run("before-first-event", executionId: "e2e-first") { s in
                 let run = try s.startEngine()
-                try s.kill(run, when: "lock held, no event yet") {
-                    $0.lockHolder.contains("pid \(run.pid),")
-                }
+                try s.kill(run, when: "lock held, no event yet") { $0.lockHolder.contains("pid \(run.pid),") }
                 s.expect(
-                    !s.historyExists,
-                    "the kill at the lock came after the history was created; the test cannot check resume's refusal"
-                )
+                    !s.historyExists, "the kill at the lock came after the history was created; the test cannot check resume's refusal")
 
                 // Killed between the history's temporary file and its link into place (or just after).
                 let again = try s.startEngine()
                 let temporaryPrefix = ".\(s.executionId).history.tmp-"
                 try s.kill(again, when: "history being created") { _ in
                     s.historyExists
-                        || ((try? FileManager.default.contentsOfDirectory(atPath: s.executionsDirectory))
-                            ?? []).contains {
-                                $0.hasPrefix(temporaryPrefix)
-                            }
+                        || ((try? FileManager.default.contentsOfDirectory(atPath: s.executionsDirectory)) ?? []).contains {
+                            $0.hasPrefix(temporaryPrefix)
+                        }
                 }
-                s.note(
-                    "after the second kill the history \(s.historyExists ? "exists" : "does not exist")")
+                s.note("after the second kill the history \(s.historyExists ? "exists" : "does not exist")")
 
                 let status = try s.runToClose()
                 try s.checkClosed(as: "completed", exitStatus: status)
@@ -64,8 +58,7 @@ extension EndToEnd {
                 try s.kill(run, when: "primaryAvailable polling") { _ in true }
                 s.expect(
                     s.kills.last?.completedActivities == ["primary"],
-                    "at the kill only primary should have completed: \(s.kills.last?.completedActivities.sorted() ?? [])"
-                )
+                    "at the kill only primary should have completed: \(s.kills.last?.completedActivities.sorted() ?? [])")
                 let status = try s.runToClose()
                 try s.checkClosed(as: "completed", exitStatus: status)
                 s.checkNoWorkRedone()
@@ -102,22 +95,16 @@ extension EndToEnd {
                 let middle = damaged.count / 2
                 damaged[middle] ^= 0x01
                 let checked = HistoryFile(bytes: damaged, executionId: s.executionId)
-                s.expect(
-                    !checked.problems.isEmpty, "the checker accepted a history with byte \(middle) flipped")
+                s.expect(!checked.problems.isEmpty, "the checker accepted a history with byte \(middle) flipped")
                 let copy = s.root + "/damaged-state"
-                try FileManager.default.createDirectory(
-                    atPath: copy + "/executions", withIntermediateDirectories: true)
-                guard
-                    FileManager.default.createFile(
-                        atPath: copy + "/executions/\(s.executionId).history", contents: Data(damaged))
-                else {
+                try FileManager.default.createDirectory(atPath: copy + "/executions", withIntermediateDirectories: true)
+                guard FileManager.default.createFile(atPath: copy + "/executions/\(s.executionId).history", contents: Data(damaged)) else {
                     throw E2EFailure("cannot write the damaged copy in \(copy)")
                 }
                 let list = try s.cairn(["list", "--json", "--state-dir", copy])
                 s.expect(
                     list.stdout.contains("\"status\":\"quarantined\""),
-                    "`cairn list` should report the damaged copy as quarantined: \(list.stdout) \(list.stderr)"
-                )
+                    "`cairn list` should report the damaged copy as quarantined: \(list.stdout) \(list.stderr)")
                 let resume = try s.cairn(["resume", s.executionId, "--state-dir", copy, "--sim-speed", Scenario.simSpeed])
                 s.expect(
                     resume.status == 1 && resume.stderr.contains("quarantined") && resume.stderr.contains("byte"),
@@ -167,8 +154,8 @@ extension EndToEnd {
                 }
                 let resumed = try s.startEngine()
                 try s.kill(resumed, when: "replicas polling", watchSimulator: true) {
-                    $0.running("replicasAvailable[0]") && $0.running("replicasAvailable[1]")
-                        && $0.polls(of: "orders-eu-west-1") >= 2 && $0.polls(of: "orders-ap-southeast-2") >= 2
+                    $0.running("replicasAvailable[0]") && $0.running("replicasAvailable[1]") && $0.polls(of: "orders-eu-west-1") >= 2
+                        && $0.polls(of: "orders-ap-southeast-2") >= 2
                 }
                 let status = try s.runToClose()
                 try s.checkClosed(as: "completed", exitStatus: status)
@@ -184,19 +171,14 @@ extension EndToEnd {
         @Test func killDuringRollback() async {
             await E2E.run("rollback", executionId: "e2e-rollback") { s in
                 let fault = try s.cairn([
-                    "sim", "fault", "--operation", "CreateDBInstanceReadReplica", "--code",
-                    "InvalidParameterValue", "--times", "1",
+                    "sim", "fault", "--operation", "CreateDBInstanceReadReplica", "--code", "InvalidParameterValue", "--times", "1",
                     "--identifier", "*ap-southeast-2*",
                 ])
-                guard fault.status == 0 else {
-                    throw E2EFailure("cairn sim fault failed: \(fault.stderr)")
-                }
+                guard fault.status == 0 else { throw E2EFailure("cairn sim fault failed: \(fault.stderr)") }
                 let run = try s.startEngine()
                 try s.kill(run, when: "RollbackStarted") { $0.history.hasMarker("RollbackStarted") }
                 let resumed = try s.startEngine()
-                try s.kill(resumed, when: "deleting the primary") {
-                    $0.historyGrew && $0.scheduled("compensate:primary")
-                }
+                try s.kill(resumed, when: "deleting the primary") { $0.historyGrew && $0.scheduled("compensate:primary") }
                 let status = try s.runToClose()
                 try s.checkClosed(as: "failed", exitStatus: status)
                 try Self.checkRolledBack(s)
@@ -213,29 +195,23 @@ extension EndToEnd {
                 var engine = try s.startEngine()
                 try s.kill(engine, when: "lock held") { $0.lockHolder.contains("pid \(engine.pid),") }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "primary created", watchSimulator: true) {
-                    $0.called("CreateDBInstance", by: "primary")
-                }
+                try s.kill(engine, when: "primary created", watchSimulator: true) { $0.called("CreateDBInstance", by: "primary") }
                 engine = try s.startEngine()
                 try s.kill(engine, when: "primary polling", watchSimulator: true) {
                     $0.historyGrew && $0.running("primaryAvailable") && $0.polls(of: "orders") >= 2
                 }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "primaryAvailable completed") {
-                    $0.historyGrew && $0.completed("primaryAvailable")
-                }
+                try s.kill(engine, when: "primaryAvailable completed") { $0.historyGrew && $0.completed("primaryAvailable") }
                 engine = try s.startEngine()
                 try s.kill(engine, when: "a replica created", watchSimulator: true) {
                     $0.historyGrew
                         && $0.newCalls.contains {
-                            $0.op == "CreateDBInstanceReadReplica"
-                                && ["created", "alreadyExists"].contains($0.outcome)
+                            $0.op == "CreateDBInstanceReadReplica" && ["created", "alreadyExists"].contains($0.outcome)
                         }
                 }
                 engine = try s.startEngine()
                 try s.kill(engine, when: "replicas polling", watchSimulator: true) {
-                    $0.historyGrew && $0.running("replicasAvailable[0]")
-                        && $0.polls(of: "orders-eu-west-1") >= 2
+                    $0.historyGrew && $0.running("replicasAvailable[0]") && $0.polls(of: "orders-eu-west-1") >= 2
                 }
                 let status = try s.runToClose()
                 try s.checkClosed(as: "completed", exitStatus: status)
@@ -254,16 +230,10 @@ extension EndToEnd {
                 "restore", workflow: "restore-and-configure.json", executionId: "e2e-restore",
                 inputs: ["identifier=orders", "snapshotIdentifier=snap1"]
             ) { s in
-                let snapshot = try s.cairn([
-                    "sim", "create-snapshot", "snap1", "--users", "app_rw,app_ro",
-                ])
-                guard snapshot.status == 0 else {
-                    throw E2EFailure("cairn sim create-snapshot failed: \(snapshot.stderr)")
-                }
+                let snapshot = try s.cairn(["sim", "create-snapshot", "snap1", "--users", "app_rw,app_ro"])
+                guard snapshot.status == 0 else { throw E2EFailure("cairn sim create-snapshot failed: \(snapshot.stderr)") }
                 var engine = try s.startEngine()
-                try s.kill(engine, when: "restore polling", watchSimulator: true) {
-                    $0.running("restored") && $0.polls(of: "orders") >= 2
-                }
+                try s.kill(engine, when: "restore polling", watchSimulator: true) { $0.running("restored") && $0.polls(of: "orders") >= 2 }
                 engine = try s.startEngine()
                 try s.kill(engine, when: "master password stored", watchSimulator: true) {
                     $0.called("PutSecretValue", by: "masterPassword")
@@ -279,14 +249,10 @@ extension EndToEnd {
                 s.expect(
                     instances.count == 1 && instances.first?.identifier == "orders"
                         && instances.first?.tags["cairn:execution"] == s.executionId,
-                    "expected one restored instance orders tagged with \(s.executionId): \(instances.map(\.description))"
-                )
+                    "expected one restored instance orders tagged with \(s.executionId): \(instances.map(\.description))")
 
                 // Everything a user would look at, captured too.
-                for arguments in [
-                    ["history", s.executionId], ["history", s.executionId, "--json"],
-                    ["show", s.executionId],
-                ] {
+                for arguments in [["history", s.executionId], ["history", s.executionId, "--json"], ["show", s.executionId]] {
                     try s.cairn(arguments)
                 }
                 let credentials = SimSecrets.credentials(s.secretsPath)
@@ -320,15 +286,11 @@ extension EndToEnd {
             let failed = s.history(strict: false).closingEvent?.attributes
             let details = failed?["details"] as? [String: Any]
             s.expect(
-                details?["rollback"] as? String == "completed"
-                    && details?["cause"] as? String == "InvalidParameterValue",
+                details?["rollback"] as? String == "completed" && details?["cause"] as? String == "InvalidParameterValue",
                 "WorkflowExecutionFailed should carry details.rollback == completed and the injected cause: \(failed.map { "\($0)" } ?? "none")"
             )
             let left = try s.simInstances().filter { $0.tags["cairn:execution"] == s.executionId }
-            s.expect(
-                left.isEmpty,
-                "the rollback should delete every instance of \(s.executionId); left: \(left.map(\.description))"
-            )
+            s.expect(left.isEmpty, "the rollback should delete every instance of \(s.executionId); left: \(left.map(\.description))")
             // Each compensation deleted what its step created. calls.log may lack a DeleteDBInstance
             // whose effect was durable before a kill, so the history and the instances are the evidence.
             let history = s.history(strict: false)
@@ -344,19 +306,14 @@ extension EndToEnd {
         /// (as is, or as escaped in JSON).
         static func occurrences(of passwords: [String], in s: Scenario) throws -> [String] {
             let fileManager = FileManager.default
-            var files = try fileManager.contentsOfDirectory(atPath: s.executionsDirectory).map {
-                s.executionsDirectory + "/" + $0
-            }
-            files += try fileManager.contentsOfDirectory(atPath: s.outputDirectory).map {
-                s.outputDirectory + "/" + $0
-            }
+            var files = try fileManager.contentsOfDirectory(atPath: s.executionsDirectory).map { s.executionsDirectory + "/" + $0 }
+            files += try fileManager.contentsOfDirectory(atPath: s.outputDirectory).map { s.outputDirectory + "/" + $0 }
             files.append(s.callLogPath)
             var found: [String] = []
             for file in files {
                 let text = String(decoding: s.fileBytes(file), as: UTF8.self)
                 for (index, password) in passwords.enumerated() {
-                    let escaped = password.replacingOccurrences(of: "\\", with: "\\\\")
-                        .replacingOccurrences(of: "\"", with: "\\\"")
+                    let escaped = password.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                     if text.contains(password) || text.contains(escaped)
                         || text.contains(escaped.replacingOccurrences(of: "/", with: "\\/"))
                     {

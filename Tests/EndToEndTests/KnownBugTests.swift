@@ -19,8 +19,8 @@ extension EndToEnd {
                 for attempt in 1...attempts {
                     s.resetState()
                     let fault = try s.cairn([
-                        "sim", "fault", "--operation", "CreateDBInstanceReadReplica", "--code", "InvalidParameterValue",
-                        "--times", "1", "--identifier", "*eu-west-1*",
+                        "sim", "fault", "--operation", "CreateDBInstanceReadReplica", "--code", "InvalidParameterValue", "--times", "1",
+                        "--identifier", "*eu-west-1*",
                     ])
                     guard fault.status == 0 else { throw E2EFailure("cairn sim fault failed: \(fault.stderr)") }
                     let run = try s.startEngine()
@@ -71,8 +71,7 @@ extension EndToEnd {
                     s.resetState()
                     let run = try s.startEngine()
                     let window = "primary in state.json, not in calls.log"
-                    let killed = try s.kill(run, when: window, watchSimulator: true, allowExit: true) { _ in
-                        instanceInState() && !logged()
+                    let killed = try s.kill(run, when: window, watchSimulator: true, allowExit: true) { _ in instanceInState() && !logged()
                     }
                     guard killed, !logged() else {
                         s.note("attempt \(attempt): the kill missed the window")

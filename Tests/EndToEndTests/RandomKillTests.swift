@@ -15,8 +15,7 @@ extension EndToEnd {
     @Suite struct RandomKillTests {
         @Test func killsAtRandomMoments() async {
             let environment = ProcessInfo.processInfo.environment
-            let seed =
-                environment["CAIRN_E2E_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
+            let seed = environment["CAIRN_E2E_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
             let kills = environment["CAIRN_E2E_KILLS"].flatMap { Int($0) } ?? 5
             let replay =
                 "replay: CAIRN_E2E_SEED=\(seed) CAIRN_E2E_KILLS=\(kills) swift test --skip-build\(Self.scratchPathOption) "
@@ -27,13 +26,10 @@ extension EndToEnd {
                 let injectFault = random.next() % 3 == 0
                 if injectFault {
                     let fault = try s.cairn([
-                        "sim", "fault", "--operation", "CreateDBInstanceReadReplica", "--code",
-                        "InvalidParameterValue", "--times",
-                        "1", "--identifier", "*ap-southeast-2*",
+                        "sim", "fault", "--operation", "CreateDBInstanceReadReplica", "--code", "InvalidParameterValue", "--times", "1",
+                        "--identifier", "*ap-southeast-2*",
                     ])
-                    guard fault.status == 0 else {
-                        throw E2EFailure("cairn sim fault failed: \(fault.stderr)")
-                    }
+                    guard fault.status == 0 else { throw E2EFailure("cairn sim fault failed: \(fault.stderr)") }
                     s.note("seed \(seed): replica fault injected; the execution must roll back")
                 }
                 var closedEarly = false
@@ -44,20 +40,15 @@ extension EndToEnd {
                     switch random.next() % 5 {
                     case 0:
                         moment = "right after start"
-                        killed = try s.kill(engine, when: "#\(number) \(moment)", allowExit: true) { _ in true
-                        }
+                        killed = try s.kill(engine, when: "#\(number) \(moment)", allowExit: true) { _ in true }
                     case 1, 2:
                         let records = Int(random.next() % 6) + 1
                         moment = "after \(records) more history records"
-                        killed = try s.kill(engine, when: "#\(number) \(moment)", allowExit: true) {
-                            $0.recordsAppended >= records
-                        }
+                        killed = try s.kill(engine, when: "#\(number) \(moment)", allowExit: true) { $0.recordsAppended >= records }
                     default:
                         let calls = Int(random.next() % 10) + 1
                         moment = "after \(calls) more simulator calls"
-                        killed = try s.kill(
-                            engine, when: "#\(number) \(moment)", watchSimulator: true, allowExit: true
-                        ) {
+                        killed = try s.kill(engine, when: "#\(number) \(moment)", watchSimulator: true, allowExit: true) {
                             $0.newCalls.count >= calls
                         }
                     }
@@ -75,11 +66,7 @@ extension EndToEnd {
                 }
                 try s.checkClosed(as: injectFault ? "failed" : "completed", exitStatus: status)
                 let adopted = s.checkNoWorkRedone()
-                if injectFault {
-                    try CrashPointTests.checkRolledBack(s)
-                } else {
-                    try s.checkRolloutInstances()
-                }
+                if injectFault { try CrashPointTests.checkRolledBack(s) } else { try s.checkRolloutInstances() }
                 s.report([("seed", seed), ("fault", injectFault), ("adopted", adopted)])
             }
         }
@@ -90,8 +77,7 @@ extension EndToEnd {
             var directory = URL(fileURLWithPath: binary).deletingLastPathComponent()
             while directory.path != "/" {
                 if directory.lastPathComponent.hasPrefix(".build") {
-                    return directory.lastPathComponent == ".build"
-                        ? "" : " --scratch-path \(directory.lastPathComponent)"
+                    return directory.lastPathComponent == ".build" ? "" : " --scratch-path \(directory.lastPathComponent)"
                 }
                 directory = directory.deletingLastPathComponent()
             }

@@ -31,6 +31,6 @@ enum CairnBinary {
     }()
 
     /// The repository root: this file is `Tests/EndToEndTests/Support/CairnBinary.swift`.
-    static let repositoryRoot: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
 }

@@ -15,8 +15,8 @@ extension Scenario {
         for problem in history.problems { problems.append("history \(historyPath): \(problem)") }
         let closing = history.closingEvent?.eventType
         let expectedClosing = [
-            "completed": "WorkflowExecutionCompleted", "failed": "WorkflowExecutionFailed",
-            "canceled": "WorkflowExecutionCanceled", "timed_out": "WorkflowExecutionTimedOut",
+            "completed": "WorkflowExecutionCompleted", "failed": "WorkflowExecutionFailed", "canceled": "WorkflowExecutionCanceled",
+            "timed_out": "WorkflowExecutionTimedOut",
         ][expected]
         expect(closing == expectedClosing, "the history closes with \(closing ?? "nothing"), expected \(expectedClosing ?? expected)")
         for kill in kills where !bytes.starts(with: kill.historyPrefix) {
@@ -57,8 +57,7 @@ extension Scenario {
     /// earlier creation, adopted by the same activity, which then completed; and every resource
     /// created by an activity that had not completed at a kill was adopted that way.
     /// - Returns: how many creations were adopted after a crash.
-    @discardableResult
-    func checkNoWorkRedone() -> Int {
+    @discardableResult func checkNoWorkRedone() -> Int {
         let calls = calls()
         let history = history(strict: false)
         for kill in kills {
@@ -87,9 +86,7 @@ extension Scenario {
                 continue
             }
             adopted += 1
-            let original = calls[..<call.index].first {
-                $0.op == call.op && $0.identifier == call.identifier && $0.outcome == "created"
-            }
+            let original = calls[..<call.index].first { $0.op == call.op && $0.identifier == call.identifier && $0.outcome == "created" }
             if let original {
                 expect(
                     original.execution == call.execution && original.activity == call.activity,
@@ -171,11 +168,9 @@ extension Scenario {
     func report(_ fields: [(String, Any)]) {
         let calls = calls()
         let summary: [(String, Any)] = [
-            ("test", name), ("kills", kills.count), ("engine_starts", engineStarts),
-            ("events", history(strict: false).events.count), ("calls", calls.count),
-            ("created", calls.filter { $0.outcome == "created" }.count),
-            ("already_exists", calls.filter { $0.outcome == "alreadyExists" }.count),
-            ("leftover_tmp", leftoverTemporaryFiles.count),
+            ("test", name), ("kills", kills.count), ("engine_starts", engineStarts), ("events", history(strict: false).events.count),
+            ("calls", calls.count), ("created", calls.filter { $0.outcome == "created" }.count),
+            ("already_exists", calls.filter { $0.outcome == "alreadyExists" }.count), ("leftover_tmp", leftoverTemporaryFiles.count),
         ]
         print("RESULT " + (summary + fields).map { "\($0.0)=\($0.1)" }.joined(separator: " "))
     }

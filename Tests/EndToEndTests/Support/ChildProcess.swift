@@ -48,9 +48,7 @@ final class ChildProcess {
             var byte: UInt8 = 1
             _ = write(writer, &byte, 1)
         }
-        do {
-            try process.run()
-        } catch {
+        do { try process.run() } catch {
             close(exitDescriptor)
             close(exitWriter)
             throw E2EFailure("cannot start \(executable): \(error)")
@@ -67,8 +65,7 @@ final class ChildProcess {
     var isRunning: Bool { exitStatus == nil }
 
     /// Waits until the process exits or `deadline` passes; returns its exit status, nil on timeout.
-    @discardableResult
-    func wait(until deadline: ContinuousClock.Instant) -> Int32? {
+    @discardableResult func wait(until deadline: ContinuousClock.Instant) -> Int32? {
         if let exitStatus { return exitStatus }
         var descriptor = pollfd(fd: exitDescriptor, events: Int16(POLLIN), revents: 0)
         while true {
@@ -84,8 +81,7 @@ final class ChildProcess {
     }
 
     /// Called once the exit pipe is readable: collects the status and closes the output files.
-    @discardableResult
-    func reap() -> Int32 {
+    @discardableResult func reap() -> Int32 {
         if let exitStatus { return exitStatus }
         process.waitUntilExit()
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
@@ -100,15 +96,11 @@ final class ChildProcess {
         guard exitStatus == nil else { return }
         wasKilled = true
         _ = Glibc.kill(process.processIdentifier, SIGKILL)
-        if wait(until: .now + .seconds(30)) == nil {
-            throw E2EFailure("\(label) (pid \(pid)) did not exit 30 s after SIGKILL")
-        }
+        if wait(until: .now + .seconds(30)) == nil { throw E2EFailure("\(label) (pid \(pid)) did not exit 30 s after SIGKILL") }
     }
 
     /// Kills the process if it still runs (used by every test's cleanup).
-    func stop() {
-        if exitStatus == nil, process.isRunning { try? kill() }
-    }
+    func stop() { if exitStatus == nil, process.isRunning { try? kill() } }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }

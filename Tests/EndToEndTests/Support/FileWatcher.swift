@@ -31,9 +31,7 @@ final class FileWatcher {
         }
     }
 
-    private func drain() {
-        while read(descriptor, &buffer, buffer.count) > 0 {}
-    }
+    private func drain() { while read(descriptor, &buffer, buffer.count) > 0 {} }
 
     enum Outcome {
         case satisfied
@@ -44,9 +42,7 @@ final class FileWatcher {
 
     /// Blocks until `condition()` holds, `child` exits, or `deadline` passes. The condition is
     /// tested first, after every file-system event, and once more after the child exits.
-    func wait(
-        for condition: () -> Bool, child: ChildProcess?, deadline: ContinuousClock.Instant
-    ) -> Outcome {
+    func wait(for condition: () -> Bool, child: ChildProcess?, deadline: ContinuousClock.Instant) -> Outcome {
         while true {
             addWatches()
             if condition() { return .satisfied }

@@ -19,8 +19,8 @@ struct HistoryRecord {
     }
 
     static let closingTypes: Set<String> = [
-        "WorkflowExecutionCompleted", "WorkflowExecutionFailed", "WorkflowExecutionCanceled",
-        "WorkflowExecutionTimedOut", "WorkflowExecutionTerminated",
+        "WorkflowExecutionCompleted", "WorkflowExecutionFailed", "WorkflowExecutionCanceled", "WorkflowExecutionTimedOut",
+        "WorkflowExecutionTerminated",
     ]
     var isClosing: Bool { eventType.map { Self.closingTypes.contains($0) } ?? false }
 }
@@ -70,9 +70,7 @@ struct HistoryFile {
     }
 
     /// One line's envelope, checksum and JSON payload.
-    private static func parse(
-        _ line: ArraySlice<UInt8>, number: Int, strict: Bool, problems: inout [String]
-    ) -> [String: Any]? {
+    private static func parse(_ line: ArraySlice<UInt8>, number: Int, strict: Bool, problems: inout [String]) -> [String: Any]? {
         let bytes = Array(line)
         guard bytes.count >= 10, bytes[8] == 0x20, bytes[9] == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else {
             problems.append("record \(number): not `<crc> {json}`")
@@ -149,8 +147,7 @@ struct HistoryFile {
                 if type == "ActivityTaskCompleted", !completedActivities.insert(activityId).inserted {
                     problems.append("event \(eventId): activity \(activityId) completed a second time")
                 }
-            default:
-                break
+            default: break
             }
             if record.isClosing { closedAt = record.line }
         }

@@ -75,9 +75,7 @@ final class Scenario {
     func cleanup() {
         for child in children { child.stop() }
         children.removeAll()
-        if ProcessInfo.processInfo.environment["CAIRN_E2E_KEEP"] == nil {
-            try? FileManager.default.removeItem(atPath: root)
-        }
+        if ProcessInfo.processInfo.environment["CAIRN_E2E_KEEP"] == nil { try? FileManager.default.removeItem(atPath: root) }
     }
 
     /// Removes the state directory and forgets the kills, to start the scenario over.
@@ -90,9 +88,7 @@ final class Scenario {
 
     func note(_ text: String) { narrative.append(text) }
 
-    func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
-        if !condition { problems.append(message()) }
-    }
+    func expect(_ condition: Bool, _ message: @autoclosure () -> String) { if !condition { problems.append(message()) } }
 
     // MARK: Paths and files
 
@@ -104,9 +100,7 @@ final class Scenario {
     var lockPath: String { stateDirectory + "/LOCK" }
     var historyExists: Bool { FileManager.default.fileExists(atPath: historyPath) }
 
-    func history(strict: Bool = false) -> HistoryFile {
-        HistoryFile(path: historyPath, executionId: executionId, strict: strict)
-    }
+    func history(strict: Bool = false) -> HistoryFile { HistoryFile(path: historyPath, executionId: executionId, strict: strict) }
 
     func calls() -> [SimCall] { SimCall.load(callLogPath) }
 
@@ -121,8 +115,8 @@ final class Scenario {
         // What exists before the process starts: conditions look at what it adds.
         let baseline = (historyBytes: fileBytes(historyPath).count, calls: calls().count)
         let child = try ChildProcess(
-            label: "cairn \(arguments.prefix(2).joined(separator: " "))", executable: binary, arguments: arguments,
-            directory: work, outputPrefix: prefix)
+            label: "cairn \(arguments.prefix(2).joined(separator: " "))", executable: binary, arguments: arguments, directory: work,
+            outputPrefix: prefix)
         child.baseline = baseline
         children.append(child)
         return child
@@ -135,8 +129,7 @@ final class Scenario {
     }
 
     /// Runs a short `cairn` command to its end.
-    @discardableResult
-    func cairn(_ arguments: [String]) throws -> CommandResult {
+    @discardableResult func cairn(_ arguments: [String]) throws -> CommandResult {
         let child = try spawn(arguments, label: arguments.first ?? "cairn")
         guard let status = child.wait(until: .now + Self.patience) else {
             try child.kill()
@@ -180,14 +173,10 @@ final class Scenario {
     /// - Returns: whether the child was killed.
     /// - Throws: ``E2EFailure`` when the child exits first (unless `allowExit`) or nothing happens
     ///   within ``patience``.
-    @discardableResult
-    func kill(
-        _ child: ChildProcess, when label: String, watchSimulator: Bool = false, allowExit: Bool = false,
-        _ condition: (Observation) -> Bool
+    @discardableResult func kill(
+        _ child: ChildProcess, when label: String, watchSimulator: Bool = false, allowExit: Bool = false, _ condition: (Observation) -> Bool
     ) throws -> Bool {
-        guard try wait(for: child, until: label, watchSimulator: watchSimulator, allowExit: allowExit, condition) else {
-            return false
-        }
+        guard try wait(for: child, until: label, watchSimulator: watchSimulator, allowExit: allowExit, condition) else { return false }
         try child.kill()
         recordKill(label, child)
         return true
@@ -197,24 +186,20 @@ final class Scenario {
     /// - Returns: true, or false when the child exits first and `allowExit`.
     /// - Throws: ``E2EFailure`` when the child exits first (unless `allowExit`) or nothing happens
     ///   within ``patience`` (the child is killed then).
-    @discardableResult
-    func wait(
+    @discardableResult func wait(
         for child: ChildProcess, until label: String, watchSimulator: Bool = false, allowExit: Bool = false,
         _ condition: (Observation) -> Bool
     ) throws -> Bool {
         var directories = [work, stateDirectory, executionsDirectory]
         if watchSimulator { directories.append(stateDirectory + "/sim") }
         let watcher = try FileWatcher(directories: directories)
-        let outcome = watcher.wait(
-            for: { condition(Observation(self, since: child)) }, child: child, deadline: .now + Self.patience)
+        let outcome = watcher.wait(for: { condition(Observation(self, since: child)) }, child: child, deadline: .now + Self.patience)
         switch outcome {
-        case .satisfied:
-            return true
+        case .satisfied: return true
         case .exited(let status):
             note("\(child.label) exited with status \(status) before \"\(label)\"")
             if allowExit { return false }
-            throw E2EFailure(
-                "\(child.label) exited with status \(status) before \"\(label)\" was reached\n\(child.outputTail)")
+            throw E2EFailure("\(child.label) exited with status \(status) before \"\(label)\" was reached\n\(child.outputTail)")
         case .timedOut:
             try child.kill()
             throw E2EFailure("\"\(label)\" was not reached within \(Self.patience)\n\(child.outputTail)")
@@ -274,26 +259,20 @@ final class Observation {
     /// Whether the engine being watched has appended to the history.
     var historyGrew: Bool { historyBytes.count > historySizeAtStart }
     /// Complete records appended since the watched engine started, counting the header.
-    var recordsAppended: Int {
-        historyBytes[min(historySizeAtStart, historyBytes.count)...].filter { $0 == 0x0A }.count
-    }
+    var recordsAppended: Int { historyBytes[min(historySizeAtStart, historyBytes.count)...].filter { $0 == 0x0A }.count }
 
     /// Calls logged since the watched engine started.
     var newCalls: ArraySlice<SimCall> { calls[min(callCountAtStart, calls.count)...] }
 
     /// DescribeDBInstances calls for `identifier` since the watched engine started: polls of a wait.
-    func polls(of identifier: String) -> Int {
-        newCalls.filter { $0.op == "DescribeDBInstances" && $0.identifier == identifier }.count
-    }
+    func polls(of identifier: String) -> Int { newCalls.filter { $0.op == "DescribeDBInstances" && $0.identifier == identifier }.count }
 
     func scheduled(_ activityId: String) -> Bool { history.scheduledActivityIds.contains(activityId) }
     func completed(_ activityId: String) -> Bool { history.completedActivities.contains(activityId) }
     func running(_ activityId: String) -> Bool { scheduled(activityId) && !completed(activityId) }
 
     /// Whether calls.log holds a call of `op` whose `cairn:activity` tag is `activityId`.
-    func called(_ op: String, by activityId: String) -> Bool {
-        calls.contains { $0.op == op && $0.activity == activityId }
-    }
+    func called(_ op: String, by activityId: String) -> Bool { calls.contains { $0.op == op && $0.activity == activityId } }
 }
 
 /// Runs scenarios off Swift's cooperative pool and records their problems as test issues.
@@ -301,9 +280,8 @@ enum E2E {
     /// Creates a scenario, runs `body` on a thread of its own, cleans up, and records every problem
     /// (with the scenario's narrative) as an issue of the current test.
     static func run(
-        _ name: String, workflow: String = "multi-region-rollout.json", executionId: String,
-        inputs: [String] = ["identifier=orders"], context: String = "",
-        _ body: @escaping @Sendable (Scenario) throws -> Void
+        _ name: String, workflow: String = "multi-region-rollout.json", executionId: String, inputs: [String] = ["identifier=orders"],
+        context: String = "", _ body: @escaping @Sendable (Scenario) throws -> Void
     ) async {
         let started = ContinuousClock.now
         let found = await problems(name, workflow: workflow, executionId: executionId, inputs: inputs, body)
@@ -322,22 +300,16 @@ enum E2E {
 
     /// Creates a scenario, runs `body` on a thread of its own, cleans up, and returns its problems.
     static func problems(
-        _ name: String, workflow: String = "multi-region-rollout.json", executionId: String,
-        inputs: [String] = ["identifier=orders"], _ body: @escaping @Sendable (Scenario) throws -> Void
+        _ name: String, workflow: String = "multi-region-rollout.json", executionId: String, inputs: [String] = ["identifier=orders"],
+        _ body: @escaping @Sendable (Scenario) throws -> Void
     ) async -> Findings {
         await onThread {
             let scenario: Scenario
-            do {
-                scenario = try Scenario(name: name, workflow: workflow, executionId: executionId, inputs: inputs)
-            } catch {
+            do { scenario = try Scenario(name: name, workflow: workflow, executionId: executionId, inputs: inputs) } catch {
                 return Findings(problems: ["\(error)"], narrative: "")
             }
             defer { scenario.cleanup() }
-            do {
-                try body(scenario)
-            } catch {
-                scenario.problems.append("\(error)")
-            }
+            do { try body(scenario) } catch { scenario.problems.append("\(error)") }
             for child in scenario.children { child.stop() }
             let narrative =
                 "what happened (\(name)):\n  " + scenario.narrative.joined(separator: "\n  ")

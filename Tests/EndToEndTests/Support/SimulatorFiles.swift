@@ -29,8 +29,8 @@ struct SimCall: CustomStringConvertible {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         var calls: [SimCall] = []
         for line in data.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
-                let op = object["op"] as? String, let outcome = object["outcome"] as? String
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any], let op = object["op"] as? String,
+                let outcome = object["outcome"] as? String
             else { continue }
             calls.append(
                 SimCall(
@@ -97,8 +97,8 @@ enum SimSecrets {
             let state = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
             let instances = state["instances"] as? [[String: Any]],
             let users = instances.first(where: { $0["identifier"] as? String == instance })?["users"] as? [[String: Any]],
-            let record = users.first(where: { $0["name"] as? String == user }),
-            let saltHex = record["salt"] as? String, let hash = record["passwordHash"] as? String
+            let record = users.first(where: { $0["name"] as? String == user }), let saltHex = record["salt"] as? String,
+            let hash = record["passwordHash"] as? String
         else { return false }
         var salt: [UInt8] = []
         var index = saltHex.startIndex
