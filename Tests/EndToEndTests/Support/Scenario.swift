@@ -182,6 +182,27 @@ final class Scenario {
         return true
     }
 
+    /// Kills the engine at the point `label` of a sequence of kills; but if the history it started
+    /// from shows that point already `passed` (the previous kill landed late on a busy machine), as
+    /// soon as it appends to the history instead, so the sequence goes on.
+    /// - Returns: false when the execution had already closed, so there was nothing to kill.
+    @discardableResult func killAtNextPoint(
+        _ child: ChildProcess, _ label: String, watchSimulator: Bool = false, passed: (HistoryFile) -> Bool,
+        _ condition: (Observation) -> Bool
+    ) throws -> Bool {
+        let before = HistoryFile(
+            bytes: Array(fileBytes(historyPath).prefix(child.baseline.historyBytes)), executionId: executionId, strict: false)
+        if before.closingEvent != nil {
+            note("the execution had closed before \"\(label)\"")
+            return try kill(child, when: label, allowExit: true) { _ in false }
+        }
+        if passed(before) {
+            note("\"\(label)\" was already passed when this engine started; it is killed at its first write")
+            return try kill(child, when: label + " (passed: first write)") { $0.historyGrew }
+        }
+        return try kill(child, when: label, watchSimulator: watchSimulator, condition)
+    }
+
     /// Waits until `condition` holds for what `child` has written since it started.
     /// - Returns: true, or false when the child exits first and `allowExit`.
     /// - Throws: ``E2EFailure`` when the child exits first (unless `allowExit`) or nothing happens
