@@ -54,7 +54,7 @@ extension EndToEnd {
                 }
                 // Held still (it keeps its lock): a second engine is refused, and `show` reads the history.
                 try run.pause()
-                let second = try s.cairn(["resume", s.executionId, "--sim-speed", Scenario.simSpeed])
+                let second = try s.cairn(["resume", s.executionId, "--sim-speed", s.simSpeed])
                 s.expect(
                     second.status == 1 && second.stderr.contains("in use by another Cairn engine")
                         && second.stderr.contains("pid \(run.pid),"),
@@ -112,7 +112,7 @@ extension EndToEnd {
                 s.expect(
                     list.stdout.contains("\"status\":\"quarantined\""),
                     "`cairn list` should report the damaged copy as quarantined: \(list.stdout) \(list.stderr)")
-                let resume = try s.cairn(["resume", s.executionId, "--state-dir", copy, "--sim-speed", Scenario.simSpeed])
+                let resume = try s.cairn(["resume", s.executionId, "--state-dir", copy, "--sim-speed", s.simSpeed])
                 s.expect(
                     resume.status == 1 && resume.stderr.contains("quarantined") && resume.stderr.contains("byte"),
                     "`cairn resume` of the damaged copy should refuse (exit 1) naming the damage: exit \(resume.status): \(resume.stderr)")

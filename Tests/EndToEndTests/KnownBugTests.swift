@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 extension EndToEnd {
-    /// Crash windows that today end wrong. Each test aims a SIGKILL at a narrow window (retrying in
-    /// a fresh state directory when the kill lands just outside it) and then states what must hold.
+    /// Crash windows that today end wrong. Each test aims a SIGKILL at a narrow window (a fraction
+    /// of a millisecond: a few fsyncs), retrying in a fresh state directory when the kill lands
+    /// outside it, and then states what must hold.
     /// They fail until the bug they name is fixed; `swift test --skip KnownBugTests` leaves them out.
     @Suite struct KnownBugTests {
         /// replicas[0] fails for good while replicas[1] is creating its instance; the engine dies
@@ -14,8 +15,9 @@ extension EndToEnd {
         /// retry), so the rollback compensates only the primary, reports `rollback: completed`, and
         /// the replica stays behind, tagged with the execution.
         @Test func crashDuringAFailedParallelStepLeavesNoInstance() async {
-            await E2E.run("orphaned-replica", executionId: "e2e-orphan") { s in
-                let attempts = 8
+            // Fast simulated time: a missed window costs less; the window itself is in real time.
+            await E2E.run("orphaned-replica", executionId: "e2e-orphan", simSpeed: "1200") { s in
+                let attempts = 30
                 for attempt in 1...attempts {
                     s.resetState()
                     let fault = try s.cairn([
@@ -24,11 +26,15 @@ extension EndToEnd {
                     ])
                     guard fault.status == 0 else { throw E2EFailure("cairn sim fault failed: \(fault.stderr)") }
                     let run = try s.startEngine()
-                    let window = "replicas[1] created"
+                    let window = "replicas[1]'s instance saved"
                     // Killed as soon as replicas[1]'s creation is logged; whether replicas[0]'s failure
                     // is already in the history then depends on which worker reached the simulator first.
-                    let killed = try s.kill(run, when: window, watchSimulator: true, allowExit: true) {
-                        $0.called("CreateDBInstanceReadReplica", by: "replicas[1]")
+                    // Killed as soon as the simulator has saved replicas[1]'s instance (raw byte search: the
+                    // window is a few fsyncs wide). Whether replicas[0]'s failure is in the history by then
+                    // depends on which worker reached the simulator first.
+                    let statePath = s.stateDirectory + "/sim/state.json"
+                    let killed = try s.kill(run, when: window, watchSimulator: true, allowExit: true) { _ in
+                        String(decoding: s.fileBytes(statePath), as: UTF8.self).contains(#""identifier" : "orders-ap-southeast-2","#)
                     }
                     let history = s.history()
                     guard killed, history.activityIds(withEvent: "ActivityTaskFailed").contains("replicas[0]"),
@@ -66,14 +72,17 @@ extension EndToEnd {
                 func logged() -> Bool {
                     s.calls().contains { $0.op == "CreateDBInstance" && $0.identifier == "orders" && $0.outcome == "created" }
                 }
-                let attempts = 5
+                let attempts = 20
                 for attempt in 1...attempts {
                     s.resetState()
                     let run = try s.startEngine()
                     let window = "primary in state.json, not in calls.log"
-                    let killed = try s.kill(run, when: window, watchSimulator: true, allowExit: true) { _ in instanceInState() && !logged()
+                    // Raw byte searches, not JSON parsing: the window is a fsync or two wide.
+                    let killed = try s.kill(run, when: window, watchSimulator: true, allowExit: true) { _ in
+                        String(decoding: s.fileBytes(statePath), as: UTF8.self).contains(#""identifier" : "orders","#)
+                            && !String(decoding: s.fileBytes(s.callLogPath), as: UTF8.self).contains(#""op":"CreateDBInstance""#)
                     }
-                    guard killed, !logged() else {
+                    guard killed, instanceInState(), !logged() else {
                         s.note("attempt \(attempt): the kill missed the window")
                         continue
                     }

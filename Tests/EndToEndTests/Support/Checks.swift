@@ -27,7 +27,7 @@ extension Scenario {
 
         // Resuming a closed execution only reports it: same exit status, nothing appended or called.
         let callCount = calls().count
-        let again = try cairn(["resume", executionId, "--sim-speed", Self.simSpeed])
+        let again = try cairn(["resume", executionId, "--sim-speed", simSpeed])
         expect(
             again.status == (expected == "completed" ? 0 : 1) && fileBytes(historyPath) == bytes && calls().count == callCount,
             "`cairn resume` of the closed execution should only report it (exit \(expected == "completed" ? 0 : 1), history "

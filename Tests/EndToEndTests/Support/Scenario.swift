@@ -10,7 +10,7 @@ import Testing
 /// throws ``E2EFailure``.
 final class Scenario {
     /// Simulated seconds per real second (`CAIRN_E2E_SIM_SPEED`, default 240): the rollout takes ~4 s.
-    static let simSpeed = ProcessInfo.processInfo.environment["CAIRN_E2E_SIM_SPEED"] ?? "240"
+    static let defaultSimSpeed = ProcessInfo.processInfo.environment["CAIRN_E2E_SIM_SPEED"] ?? "240"
     /// How long any one wait may take before the test gives up.
     static let patience: Duration = .seconds(60)
 
@@ -24,6 +24,8 @@ final class Scenario {
     let workflowPath: String
     let inputs: [String]
     let binary: String
+    /// `--sim-speed` for every engine of this scenario.
+    let simSpeed: String
 
     private(set) var children: [ChildProcess] = []
     private(set) var kills: [Kill] = []
@@ -51,7 +53,7 @@ final class Scenario {
         var historyExisted: Bool
     }
 
-    init(name: String, workflow: String, executionId: String, inputs: [String]) throws {
+    init(name: String, workflow: String, executionId: String, inputs: [String], simSpeed: String = Scenario.defaultSimSpeed) throws {
         guard let binary = CairnBinary.path else {
             throw E2EFailure(
                 "cannot find the cairn executable next to the test bundle (searched up from \(CairnBinary.searchStart)); "
@@ -61,13 +63,14 @@ final class Scenario {
         self.name = name
         self.executionId = executionId
         self.inputs = inputs
+        self.simSpeed = simSpeed
         workflowPath = CairnBinary.repositoryRoot + "/Workflows/" + workflow
         root = FileManager.default.temporaryDirectory.path + "/cairn-e2e-\(name)-\(UUID().uuidString.prefix(8))"
         work = root + "/work"
         outputDirectory = root + "/out"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        note("directory \(root), cairn \(binary), sim speed \(Self.simSpeed)")
+        note("directory \(root), cairn \(binary), sim speed \(simSpeed)")
     }
 
     /// Stops every process this scenario started and removes its directory (kept when
@@ -139,7 +142,7 @@ final class Scenario {
     }
 
     var runArguments: [String] {
-        ["run", workflowPath] + inputs.flatMap { ["--input", $0] } + ["--id", executionId, "--sim-speed", Self.simSpeed]
+        ["run", workflowPath] + inputs.flatMap { ["--input", $0] } + ["--id", executionId, "--sim-speed", simSpeed]
     }
 
     /// Starts the engine on the execution: `cairn resume` when its history exists, else `cairn run --id`.
@@ -150,10 +153,10 @@ final class Scenario {
         engineStarts += 1
         if historyExists {
             note("resume \(executionId)")
-            return try spawn(["resume", executionId, "--sim-speed", Self.simSpeed], label: "resume")
+            return try spawn(["resume", executionId, "--sim-speed", simSpeed], label: "resume")
         }
         if engineStarts > 1 {
-            let refused = try cairn(["resume", executionId, "--sim-speed", Self.simSpeed])
+            let refused = try cairn(["resume", executionId, "--sim-speed", simSpeed])
             expect(
                 refused.status == 2 && refused.stderr.contains("cairn run") && refused.stderr.contains("--id \(executionId)"),
                 "`cairn resume \(executionId)` with no history should exit 2 and say to use `cairn run ... --id \(executionId)`; "
@@ -302,10 +305,10 @@ enum E2E {
     /// (with the scenario's narrative) as an issue of the current test.
     static func run(
         _ name: String, workflow: String = "multi-region-rollout.json", executionId: String, inputs: [String] = ["identifier=orders"],
-        context: String = "", _ body: @escaping @Sendable (Scenario) throws -> Void
+        simSpeed: String = Scenario.defaultSimSpeed, context: String = "", _ body: @escaping @Sendable (Scenario) throws -> Void
     ) async {
         let started = ContinuousClock.now
-        let found = await problems(name, workflow: workflow, executionId: executionId, inputs: inputs, body)
+        let found = await problems(name, workflow: workflow, executionId: executionId, inputs: inputs, simSpeed: simSpeed, body)
         print("e2e \(name): \(found.isEmpty ? "passed" : "FAILED") in \(started.duration(to: .now))")
         guard !found.isEmpty else { return }
         for problem in found.problems { Issue.record(Comment(rawValue: problem)) }
@@ -322,11 +325,13 @@ enum E2E {
     /// Creates a scenario, runs `body` on a thread of its own, cleans up, and returns its problems.
     static func problems(
         _ name: String, workflow: String = "multi-region-rollout.json", executionId: String, inputs: [String] = ["identifier=orders"],
-        _ body: @escaping @Sendable (Scenario) throws -> Void
+        simSpeed: String = Scenario.defaultSimSpeed, _ body: @escaping @Sendable (Scenario) throws -> Void
     ) async -> Findings {
         await onThread {
             let scenario: Scenario
-            do { scenario = try Scenario(name: name, workflow: workflow, executionId: executionId, inputs: inputs) } catch {
+            do {
+                scenario = try Scenario(name: name, workflow: workflow, executionId: executionId, inputs: inputs, simSpeed: simSpeed)
+            } catch {
                 return Findings(problems: ["\(error)"], narrative: "")
             }
             defer { scenario.cleanup() }
