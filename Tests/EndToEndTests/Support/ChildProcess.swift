@@ -16,7 +16,6 @@ final class ChildProcess {
     let exitDescriptor: Int32
     private let exitWriter: Int32
     private(set) var exitStatus: Int32?
-    private(set) var wasKilled = false
     /// The history's size and the number of simulator calls just before the process started.
     var baseline: (historyBytes: Int, calls: Int) = (0, 0)
 
@@ -94,7 +93,6 @@ final class ChildProcess {
     /// - Throws: ``E2EFailure`` if it is still there 30 seconds later.
     func kill() throws {
         guard exitStatus == nil else { return }
-        wasKilled = true
         _ = Glibc.kill(process.processIdentifier, SIGKILL)
         if wait(until: .now + .seconds(30)) == nil { throw E2EFailure("\(label) (pid \(pid)) did not exit 30 s after SIGKILL") }
     }

@@ -50,7 +50,6 @@ final class Scenario {
         /// Resources created (`created` in calls.log) by an activity whose completion was not in the
         /// history at the kill: the retried attempt must adopt them (`alreadyExists`, then success).
         var ambiguousCreates: [SimCall]
-        var historyExisted: Bool
     }
 
     init(name: String, workflow: String, executionId: String, inputs: [String], simSpeed: String = Scenario.defaultSimSpeed) throws {
@@ -243,7 +242,7 @@ final class Scenario {
         kills.append(
             Kill(
                 label: label, pid: child.pid, historyPrefix: prefix, completedActivities: completed, callCount: calls.count,
-                ambiguousCreates: ambiguous, historyExisted: FileManager.default.fileExists(atPath: historyPath)))
+                ambiguousCreates: ambiguous))
         note(
             "killed pid \(child.pid) at \"\(label)\": \(history.events.count) events, last \(history.eventTypes.last ?? "-"); "
                 + "completed \(completed.sorted()); \(calls.count) calls"
@@ -331,9 +330,7 @@ enum E2E {
             let scenario: Scenario
             do {
                 scenario = try Scenario(name: name, workflow: workflow, executionId: executionId, inputs: inputs, simSpeed: simSpeed)
-            } catch {
-                return Findings(problems: ["\(error)"], narrative: "")
-            }
+            } catch { return Findings(problems: ["\(error)"], narrative: "") }
             defer { scenario.cleanup() }
             do { try body(scenario) } catch { scenario.problems.append("\(error)") }
             for child in scenario.children { child.stop() }
