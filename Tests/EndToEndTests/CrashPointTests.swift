@@ -56,7 +56,7 @@ extension EndToEnd {
                 try run.pause()
                 let second = try s.cairn(["resume", s.executionId, "--sim-speed", s.simSpeed])
                 s.expect(
-                    second.status == 1 && second.stderr.contains("in use by another Cairn engine")
+                    second.status == 1 && second.stderr.contains("another Cairn engine")
                         && second.stderr.contains("pid \(run.pid),"),
                     "a second engine on the state directory should be refused (exit 1) naming pid \(run.pid); "
                         + "exit \(second.status): \(second.stderr)")

@@ -10,10 +10,8 @@ extension EndToEnd {
     @Suite struct KnownBugTests {
         /// replicas[0] fails for good while replicas[1] is creating its instance; the engine dies
         /// after replicas[1]'s CreateDBInstanceReadReplica succeeded and before its
-        /// ActivityTaskCompleted was written. On resume the engine cancels replicas[1] without
-        /// running it again (ActivityTaskCanceled "the engine restarted", or a cancel of the queued
-        /// retry), so the rollback compensates only the primary, reports `rollback: completed`, and
-        /// the replica stays behind, tagged with the execution.
+        /// ActivityTaskCompleted was written. The resumed rollback must not cancel replicas[1] (that
+        /// left the replica behind): it runs again, adopts its instance, and is compensated.
         @Test func crashDuringAFailedParallelStepLeavesNoInstance() async {
             // Fast simulated time: a missed window costs less; the window itself is in real time.
             await E2E.run("orphaned-replica", executionId: "e2e-orphan", simSpeed: "1200") { s in
@@ -55,10 +53,8 @@ extension EndToEnd {
 
         /// calls.log is the simulator's record of every call, and the crash checks count creations
         /// in it. The engine is killed right after the simulator saved the new primary in
-        /// state.json and before calls.log has its CreateDBInstance line. The simulator persists
-        /// its state first and appends the call afterwards (`RDSSimulator.perform`), and nothing
-        /// recovers the line, so the creation is never logged: the resumed attempt logs only
-        /// `alreadyExists`.
+        /// state.json and before calls.log has its CreateDBInstance line; reopening the simulator
+        /// must log the creation (it keeps the last change in state.json for that).
         @Test func simulatorLogsEveryDurableCall() async {
             await E2E.run("call-log", executionId: "e2e-calllog") { s in
                 let statePath = s.stateDirectory + "/sim/state.json"
