@@ -78,3 +78,22 @@ import Testing
         }
     }
 }
+
+@Suite struct InterruptedWriteTests {
+    /// A crash during an atomic write leaves `.NAME.tmp-PID-N` behind; the next lock holder removes
+    /// them, and reading commands (which hold no lock) leave them alone.
+    @Test func theLockHolderRemovesTemporaryFilesLeftByACrash() async throws {
+        try await Sandbox.with { sandbox in
+            #expect(await sandbox.cairn("sim", "create-snapshot", "snap", "--users", "app").status == 0)
+            let strays = [
+                sandbox.stateDir + "/executions/.x.history.tmp-123-1", sandbox.stateDir + "/sim/.state.json.tmp-123-2",
+            ]
+            for path in strays { try Data("partial".utf8).write(to: URL(fileURLWithPath: path)) }
+            #expect(await sandbox.cairn("list").status == 0)
+            for path in strays { #expect(FileManager.default.fileExists(atPath: path)) }
+            #expect(await sandbox.cairn("sim", "faults").status == 0)
+            for path in strays { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
+            #expect(await sandbox.cairn("sim", "snapshots").out.contains("snap"))
+        }
+    }
+}

@@ -65,10 +65,25 @@ struct StateDirectory {
     /// The store with this process holding the engine lock.
     func openForWriting(holder: String) throws -> (HistoryStore, any FileLock) {
         let store = try HistoryStore(stateDirectory: path, fileSystem: fileSystem)
+        let lock: any FileLock
         do {
-            return (store, try store.lockStateDirectory(holder: holder))
+            lock = try store.lockStateDirectory(holder: holder)
         } catch let error as StoreError where error.code == StoreError.Code.locked {
             throw CLIError(status: ExitStatus.failure, message: error.message, isLocked: true)
+        }
+        removeInterruptedWrites()
+        return (store, lock)
+    }
+
+    /// Removes temporary files left by writes a crash interrupted (`.NAME.tmp-PID-N`). Only the lock
+    /// holder writes in these directories, so none of them can belong to a write in progress.
+    /// (`requests/` is left alone: `cairn cancel` writes there without the lock.)
+    private func removeInterruptedWrites() {
+        for directory in [path + "/executions", simulatorPath] {
+            guard let names = try? fileSystem.listDirectory(at: directory) else { continue }
+            for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
+                try? fileSystem.removeFile(at: directory + "/" + name)
+            }
         }
     }
 
