@@ -54,6 +54,7 @@ enum RunCommand {
 
         let session = try await EngineSession.open(invocation, command: "run \(executionId)")
         return try await session.closing {
+            Failpoints.hit("run.beforeFirstEvent", environment: invocation.environment)
             let execution: WorkflowExecution
             do {
                 execution = try await session.engine.start(
@@ -64,6 +65,7 @@ enum RunCommand {
                 // Another `run --id` with the same id got there first.
                 throw existing(executionId, in: session.store)
             }
+            Failpoints.hit("run.afterFirstEvent", environment: invocation.environment)
             console.line("execution \(execution.workflowId) (run \(execution.runId))")
             console.line("workflow \(definition.name) from \(file); state in \(session.directory.path)")
             console.line("")

@@ -20,7 +20,10 @@ final class ChildProcess {
     var baseline: (historyBytes: Int, calls: Int) = (0, 0)
 
     /// Starts `executable arguments` in `directory`.
-    init(label: String, executable: String, arguments: [String], directory: String, outputPrefix: String) throws {
+    init(
+        label: String, executable: String, arguments: [String], directory: String, outputPrefix: String,
+        extraEnvironment: [String: String] = [:]
+    ) throws {
         self.label = label
         stdoutPath = outputPrefix + ".stdout"
         stderrPath = outputPrefix + ".stderr"
@@ -38,6 +41,8 @@ final class ChildProcess {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["CAIRN_STATE_DIR"] = nil
+        environment["CAIRN_FAILPOINTS"] = nil
+        environment.merge(extraEnvironment) { $1 }
         process.environment = environment
         process.standardOutput = out
         process.standardError = err

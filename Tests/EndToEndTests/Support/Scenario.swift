@@ -35,7 +35,7 @@ final class Scenario {
     private(set) var narrative: [String] = []
     /// Calls to `cairn`: engines started, resumes, short commands.
     private(set) var commandCount = 0
-    private(set) var engineStarts = 0
+    var engineStarts = 0
 
     /// What the test saw when it killed an engine.
     struct Kill {
@@ -111,14 +111,14 @@ final class Scenario {
     // MARK: Processes
 
     /// Starts `cairn arguments` in the working directory.
-    func spawn(_ arguments: [String], label: String) throws -> ChildProcess {
+    func spawn(_ arguments: [String], label: String, environment: [String: String] = [:]) throws -> ChildProcess {
         commandCount += 1
         let prefix = outputDirectory + "/" + String(format: "%02d-", commandCount) + label
         // What exists before the process starts: conditions look at what it adds.
         let baseline = (historyBytes: fileBytes(historyPath).count, calls: calls().count)
         let child = try ChildProcess(
             label: "cairn \(arguments.prefix(2).joined(separator: " "))", executable: binary, arguments: arguments, directory: work,
-            outputPrefix: prefix)
+            outputPrefix: prefix, extraEnvironment: environment)
         child.baseline = baseline
         children.append(child)
         return child
