@@ -83,9 +83,12 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "EngineTesting", "Hashing"]),
-        .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
+        .testTarget(
+            name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
         .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel"]),
-        .testTarget(name: "ActivitiesTests", dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
+        .testTarget(
+            name: "ActivitiesTests",
+            dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
         .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "WorkflowModel", "StrictJSON", "EngineTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WorkflowModel", "StrictJSON", "HistoryStore", "SystemIO"]),
     ],

@@ -53,7 +53,8 @@ struct CreateReadReplicaActivity: ActivityHandler {
         let identifier = try input.string("identifier")
         let sourceArn = try input.string("sourceArn")
         guard let parsed = RDSResourceARN(parsing: sourceArn), parsed.resourceType == "db" else {
-            throw ActivityInput.invalid("field sourceArn must be a DB instance ARN (arn:aws:rds:<region>:<account>:db:<id>), found \"\(sourceArn)\"")
+            throw ActivityInput.invalid(
+                "field sourceArn must be a DB instance ARN (arn:aws:rds:<region>:<account>:db:<id>), found \"\(sourceArn)\"")
         }
         let request = CreateDBInstanceReadReplicaRequest(
             region: region, dbInstanceIdentifier: identifier, sourceDBInstanceIdentifier: sourceArn,

@@ -33,7 +33,8 @@ enum RDSSupport {
     }
 
     static func notOwned(_ kind: String, _ identifier: String, tags: [Tag]) -> ActivityFailure {
-        let owner = tags.value(forKey: OwnershipTag.execution).map { "its cairn:execution tag is \($0)" }
+        let owner =
+            tags.value(forKey: OwnershipTag.execution).map { "its cairn:execution tag is \($0)" }
             ?? "it has no cairn:execution tag"
         return ActivityFailure(
             reason: "ResourceNotOwned",
@@ -79,9 +80,10 @@ enum RDSSupport {
 
     /// The output shape of every instance-returning type (`BuiltInActivityTypes.instanceOutputs`).
     static func output(_ instance: DBInstance) -> JSONValue {
-        let endpoint: JSONValue = instance.endpoint.map {
-            .object(JSONObject([("address", .string($0.address)), ("port", .number(Double($0.port)))]))
-        } ?? .null
+        let endpoint: JSONValue =
+            instance.endpoint.map {
+                .object(JSONObject([("address", .string($0.address)), ("port", .number(Double($0.port)))]))
+            } ?? .null
         return .object(
             JSONObject([
                 ("identifier", .string(instance.identifier)),

@@ -2,9 +2,9 @@ import Synchronization
 public import SystemIO
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A deterministic, in-memory ``DurableFileSystem`` that models durability exactly and injects
@@ -474,7 +474,8 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         private func check(_ state: State, operation: String) throws {
             try InMemoryFileSystem.checkAlive(state)
             if state.generation != generation {
-                throw SimulatedCrash(operation: nil, performed: false, detail: "\(operation) on \(path) through a handle opened before a crash")
+                throw SimulatedCrash(
+                    operation: nil, performed: false, detail: "\(operation) on \(path) through a handle opened before a crash")
             }
             if isClosed.load(ordering: .relaxed) {
                 throw SystemError(code: .other, operation: operation, path: path, message: "the file was closed")

@@ -1,7 +1,7 @@
 import Foundation
 public import RDSCore
-public import SystemIO
 import Synchronization
+public import SystemIO
 public import WorkflowModel
 
 /// The embedded RDS: an in-process simulator of the RDS Query API whose state is durable in a
@@ -73,7 +73,9 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                 guard state.formatVersion == SimulatorState.currentFormatVersion else {
                     throw SimulatorError(
                         code: "sim.corruptState",
-                        message: "\(join("state.json")) has format version \(state.formatVersion); this Cairn reads version \(SimulatorState.currentFormatVersion)")
+                        message:
+                            "\(join("state.json")) has format version \(state.formatVersion); this Cairn reads version \(SimulatorState.currentFormatVersion)"
+                    )
                 }
             }
             var secrets = SecretsDocument()
@@ -195,7 +197,8 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
 
     private static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
@@ -386,11 +389,13 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
             guard op == "*" || Self.faultableOperations.contains(op) else {
                 throw SimulatorError(
                     code: "sim.invalidFault",
-                    message: "the simulator has no operation \"\(op)\"; use one of \(Self.faultableOperations.joined(separator: ", ")) or *")
+                    message: "the simulator has no operation \"\(op)\"; use one of \(Self.faultableOperations.joined(separator: ", ")) or *"
+                )
             }
         case .instanceFails(let identifier, let after):
             guard (try? Validate.identifier(identifier, parameter: "identifier")) != nil, after >= .zero else {
-                throw SimulatorError(code: "sim.invalidFault", message: "an instanceFails fault needs a valid identifier and a non-negative delay")
+                throw SimulatorError(
+                    code: "sim.invalidFault", message: "an instanceFails fault needs a valid identifier and a non-negative delay")
             }
         }
         let now = clock.now()

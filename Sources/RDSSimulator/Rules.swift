@@ -49,7 +49,8 @@ enum Validate {
     /// DB instance and snapshot identifiers: 1-`max` characters, a letter first, ASCII letters,
     /// digits and hyphens, no trailing hyphen and no two hyphens in a row. Returns the lowercase form.
     static func identifier(_ text: String, parameter: String, max: Int = 63) throws -> String {
-        let ok = !text.isEmpty && text.count <= max && isLetter(text.first!)
+        let ok =
+            !text.isEmpty && text.count <= max && isLetter(text.first!)
             && text.allSatisfy { isLetter($0) || isDigit($0) || $0 == "-" }
             && text.last != "-" && !text.contains("--")
         guard ok else {
@@ -64,7 +65,8 @@ enum Validate {
     /// A region name such as `us-east-1` or `us-gov-west-1`.
     static func region(_ text: String) throws {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        let ok = parts.count >= 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { isLetter($0) && $0.isLowercase || isDigit($0) } }
+        let ok =
+            parts.count >= 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { isLetter($0) && $0.isLowercase || isDigit($0) } }
             && parts.last!.allSatisfy(isDigit)
         guard ok else { throw RDSError.invalidParameterValue("Invalid region: \(text).") }
     }
@@ -92,7 +94,8 @@ enum Validate {
     }
 
     static func masterUsername(_ name: String, engine: EngineProfile) throws {
-        let ok = !name.isEmpty && name.count <= engine.masterUsernameLengthMax && isLetter(name.first!)
+        let ok =
+            !name.isEmpty && name.count <= engine.masterUsernameLengthMax && isLetter(name.first!)
             && name.allSatisfy { isLetter($0) || isDigit($0) || $0 == "_" } && !name.lowercased().hasPrefix("rds")
         guard ok else {
             throw RDSError.invalidParameterValue(
@@ -146,7 +149,8 @@ enum Validate {
 
     /// Secrets Manager's secret names: 1-512 of ASCII letters, digits and `/_+=.@-!`.
     static func secretName(_ name: String) throws {
-        let ok = !name.isEmpty && name.count <= 512
+        let ok =
+            !name.isEmpty && name.count <= 512
             && name.allSatisfy { isLetter($0) || isDigit($0) || "/_+=.@-!".contains($0) }
         guard ok else {
             throw RDSError(code: "InvalidParameterException", message: "Invalid name for a secret: \(name)")
@@ -185,7 +189,9 @@ func injectedError(code: String) -> RDSError {
     case "InternalFailure": RDSError(code: code, message: "An internal error occurred (injected by the simulator).", httpStatus: 500)
     case "ServiceUnavailable": RDSError(code: code, message: "Service unavailable (injected by the simulator).", httpStatus: 503)
     default:
-        RDSError(code: code, message: "Injected fault: \(code).", httpStatus: code.hasSuffix("NotFound") || code.hasSuffix("NotFoundFault") ? 404 : 400)
+        RDSError(
+            code: code, message: "Injected fault: \(code).",
+            httpStatus: code.hasSuffix("NotFound") || code.hasSuffix("NotFoundFault") ? 404 : 400)
     }
 }
 

@@ -142,10 +142,12 @@ struct SimulatorModel: Hashable, Sendable {
     /// Schedules pending `instanceFails` faults for a newly created instance.
     mutating func applyFailureFaults(toInstanceAt index: Int, now: Timestamp) {
         let identifier = state.instances[index].identifier
-        guard let faultIndex = state.faults.firstIndex(where: {
-            if case .instanceFails(let id, _) = $0 { return id.lowercased() == identifier }
-            return false
-        }), case .instanceFails(_, let after) = state.faults[faultIndex] else { return }
+        guard
+            let faultIndex = state.faults.firstIndex(where: {
+                if case .instanceFails(let id, _) = $0 { return id.lowercased() == identifier }
+                return false
+            }), case .instanceFails(_, let after) = state.faults[faultIndex]
+        else { return }
         state.instances[index].failsAt = at(now, after)
         state.faults.remove(at: faultIndex)
     }
@@ -370,7 +372,8 @@ struct SimulatorModel: Hashable, Sendable {
         let engine = try Validate.engine(engineName)
         let users = Array(Set(applicationUsers)).sorted()
         for user in users {
-            let ok = !user.isEmpty && user.count <= 63 && Validate.isLetter(user.first!)
+            let ok =
+                !user.isEmpty && user.count <= 63 && Validate.isLetter(user.first!)
                 && user.allSatisfy { Validate.isLetter($0) || Validate.isDigit($0) || $0 == "_" }
                 && !user.lowercased().hasPrefix("rds") && user != "cairn_admin"
             guard ok else { throw RDSError.invalidParameterValue("Invalid application user name: \(user)") }
@@ -649,7 +652,8 @@ struct SimulatorModel: Hashable, Sendable {
 
     // MARK: Secrets Manager
 
-    mutating func putSecret(name: String, value: String, region: String, tags: [Tag], now: Timestamp) throws -> (arn: String, created: Bool) {
+    mutating func putSecret(name: String, value: String, region: String, tags: [Tag], now: Timestamp) throws -> (arn: String, created: Bool)
+    {
         try Validate.region(region)
         try Validate.secretName(name)
         guard !value.isEmpty else {

@@ -58,7 +58,8 @@ extension ByteParser {
 
     /// `NaN`, `Infinity` or `-Infinity`, which JavaScript has and JSON does not.
     func nonFiniteLiteral(at position: Int) -> JSONSyntaxError {
-        let text = (bytes[position] == UInt8(ascii: "-") ? "-" : "") + word(at: bytes[position] == UInt8(ascii: "-") ? position + 1 : position)
+        let text =
+            (bytes[position] == UInt8(ascii: "-") ? "-" : "") + word(at: bytes[position] == UInt8(ascii: "-") ? position + 1 : position)
         return fail(
             JSONSyntaxError.Code.invalidNumber,
             "'\(text)' is not a JSON number; JSON has no NaN or Infinity (use null or a string)",
@@ -82,7 +83,8 @@ extension ByteParser {
 
     /// Something other than `,` or the closing bracket after an element or member.
     func unexpectedAfterMember(_ frame: Frame) -> JSONSyntaxError {
-        let expectation = frame.isObject
+        let expectation =
+            frame.isObject
             ? "expected ',' or '}' after an object member"
             : "expected ',' or ']' after an array element"
         guard index < bytes.count else {
@@ -131,7 +133,8 @@ extension ByteParser {
     /// A `\u` escape naming half of a surrogate pair on its own.
     func loneSurrogate(_ unit: UInt32, at position: Int) -> JSONSyntaxError {
         let hex = String(unit, radix: 16, uppercase: true)
-        let message = (0xD800...0xDBFF).contains(unit)
+        let message =
+            (0xD800...0xDBFF).contains(unit)
             ? "'\\u\(hex)' is a high surrogate and must be followed by a low surrogate '\\uDC00'…'\\uDFFF'"
             : "'\\u\(hex)' is a low surrogate without a high surrogate before it"
         return fail(JSONSyntaxError.Code.invalidEscape, message, at: position)

@@ -163,7 +163,7 @@ extension ByteParser {
         default: return nil
         }
         guard position + length <= bytes.count, secondRange.contains(bytes[position + 1]) else { return nil }
-        for continuation in position + 2 ..< position + length where bytes[continuation] & 0xC0 != 0x80 {
+        for continuation in position + 2..<position + length where bytes[continuation] & 0xC0 != 0x80 {
             return nil
         }
         return length

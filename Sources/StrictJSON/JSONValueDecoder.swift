@@ -83,15 +83,20 @@ enum DecodingSupport {
     static func mismatch(_ type: Any.Type, _ value: JSONValue, at path: CodingPath) -> DecodingError {
         if value.isNull {
             return DecodingError.valueNotFound(
-                type, DecodingError.Context(codingPath: path.keys, debugDescription: "Cannot get value of type \(type) -- found null value instead"))
+                type,
+                DecodingError.Context(
+                    codingPath: path.keys, debugDescription: "Cannot get value of type \(type) -- found null value instead"))
         }
         return DecodingError.typeMismatch(
-            type, DecodingError.Context(codingPath: path.keys, debugDescription: "Expected to decode \(type) but found \(describe(value)) instead."))
+            type,
+            DecodingError.Context(
+                codingPath: path.keys, debugDescription: "Expected to decode \(type) but found \(describe(value)) instead."))
     }
 
     static func doesNotFit(_ number: Double, _ type: Any.Type, at path: CodingPath) -> DecodingError {
         DecodingError.dataCorrupted(
-            DecodingError.Context(codingPath: path.keys, debugDescription: "Parsed JSON number <\(numberText(number))> does not fit in \(type)."))
+            DecodingError.Context(
+                codingPath: path.keys, debugDescription: "Parsed JSON number <\(numberText(number))> does not fit in \(type)."))
     }
 
     static func describe(_ value: JSONValue) -> String {
@@ -116,7 +121,8 @@ enum DecodingSupport {
             if value.isNull {
                 throw DecodingError.valueNotFound(
                     JSONObject.self,
-                    DecodingError.Context(codingPath: path.keys, debugDescription: "Cannot get keyed decoding container -- found null value instead"))
+                    DecodingError.Context(
+                        codingPath: path.keys, debugDescription: "Cannot get keyed decoding container -- found null value instead"))
             }
             throw mismatch(JSONObject.self, value, at: path)
         }
@@ -128,7 +134,8 @@ enum DecodingSupport {
             if value.isNull {
                 throw DecodingError.valueNotFound(
                     [JSONValue].self,
-                    DecodingError.Context(codingPath: path.keys, debugDescription: "Cannot get unkeyed decoding container -- found null value instead"))
+                    DecodingError.Context(
+                        codingPath: path.keys, debugDescription: "Cannot get unkeyed decoding container -- found null value instead"))
             }
             throw mismatch([JSONValue].self, value, at: path)
         }
@@ -189,7 +196,9 @@ struct KeyedValueDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
     private func value(for key: Key) throws -> JSONValue {
         guard let value = object[key.stringValue] else {
             throw DecodingError.keyNotFound(
-                key, DecodingError.Context(codingPath: path.keys, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
+                key,
+                DecodingError.Context(
+                    codingPath: path.keys, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
         }
         return value
     }
@@ -285,7 +294,9 @@ struct UnkeyedValueDecodingContainer: UnkeyedDecodingContainer {
     private func next(_ type: Any.Type) throws -> JSONValue {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(
-                type, DecodingError.Context(codingPath: path.appending(index: currentIndex).keys, debugDescription: "Unkeyed container is at end."))
+                type,
+                DecodingError.Context(
+                    codingPath: path.appending(index: currentIndex).keys, debugDescription: "Unkeyed container is at end."))
         }
         return elements[currentIndex]
     }

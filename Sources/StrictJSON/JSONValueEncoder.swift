@@ -148,7 +148,8 @@ enum EncodingSupport {
     static func double(_ value: Double, at path: @autoclosure () -> CodingPath) throws -> JSONValue {
         guard value.isFinite else {
             throw EncodingError.invalidValue(
-                value, EncodingError.Context(codingPath: path().keys, debugDescription: "Unable to encode Double.\(value) directly in JSON."))
+                value,
+                EncodingError.Context(codingPath: path().keys, debugDescription: "Unable to encode Double.\(value) directly in JSON."))
         }
         return .number(value)
     }
@@ -156,7 +157,8 @@ enum EncodingSupport {
     static func float(_ value: Float, at path: @autoclosure () -> CodingPath) throws -> JSONValue {
         guard value.isFinite else {
             throw EncodingError.invalidValue(
-                value, EncodingError.Context(codingPath: path().keys, debugDescription: "Unable to encode Float.\(value) directly in JSON."))
+                value, EncodingError.Context(codingPath: path().keys, debugDescription: "Unable to encode Float.\(value) directly in JSON.")
+            )
         }
         // Widening would turn 0.1 into 0.10000000149011612; the shortest decimal keeps 0.1.
         return .number(Double(value.description) ?? Double(value))
@@ -293,7 +295,9 @@ struct KeyedValueEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoc
         object.set(key.stringValue, try EncodingSupport.pending(value, at: path.appending(key)))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let nested: ObjectBuilder
         if case .object(let existing) = object.value(for: key.stringValue) {
             nested = existing

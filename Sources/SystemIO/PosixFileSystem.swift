@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// ``DurableFileSystem`` on the real disk, through thin POSIX wrappers.
 ///
@@ -264,9 +265,9 @@ enum Posix {
     static func open(_ path: String, _ flags: Int32) throws -> Int32 {
         while true {
             #if canImport(Glibc)
-            let fd = Glibc.open(path, flags | O_CLOEXEC, 0o600)
+                let fd = Glibc.open(path, flags | O_CLOEXEC, 0o600)
             #else
-            let fd = Darwin.open(path, flags | O_CLOEXEC, 0o600)
+                let fd = Darwin.open(path, flags | O_CLOEXEC, 0o600)
             #endif
             if fd >= 0 {
                 guard flags & O_CREAT != 0 else { return fd }
@@ -286,9 +287,9 @@ enum Posix {
     /// nothing Cairn closes holds unsynced data it relies on (durability comes from fsync).
     static func close(_ fd: Int32) {
         #if canImport(Glibc)
-        _ = Glibc.close(fd)
+            _ = Glibc.close(fd)
         #else
-        _ = Darwin.close(fd)
+            _ = Darwin.close(fd)
         #endif
     }
 
@@ -336,9 +337,9 @@ enum Posix {
     static func syncFile(_ fd: Int32, path: String) throws {
         while true {
             #if canImport(Darwin)
-            let result = fcntl(fd, F_FULLFSYNC)
+                let result = fcntl(fd, F_FULLFSYNC)
             #else
-            let result = fsync(fd)
+                let result = fsync(fd)
             #endif
             if result == 0 { return }
             if errno != EINTR { throw error("fsync", path) }

@@ -99,7 +99,8 @@ struct Invocation: Sendable {
     func positional(_ name: String) throws -> String {
         guard arguments.positionals.count == 1 else {
             throw UsageError(
-                message: arguments.positionals.isEmpty ? "missing \(name)" : "expected one \(name), got \(arguments.positionals.count) arguments")
+                message: arguments.positionals.isEmpty
+                    ? "missing \(name)" : "expected one \(name), got \(arguments.positionals.count) arguments")
         }
         return arguments.positionals[0]
     }

@@ -266,9 +266,12 @@ struct Evaluation {
         guard let condition = step.when else { return true }
         do {
             if try condition.evaluate(in: scope()) { return true }
-            record(.recordMarker(name: MarkerName.stepSkipped, details: [
-                "step": .string(step.id), "reason": "its when condition is false",
-            ]))
+            record(
+                .recordMarker(
+                    name: MarkerName.stepSkipped,
+                    details: [
+                        "step": .string(step.id), "reason": "its when condition is false",
+                    ]))
             outputs[step.id] = .null
             statuses[step.id] = .skipped
         } catch {
@@ -464,9 +467,12 @@ struct Evaluation {
         if !rollbackStarted {
             var cause: JSONValue = "CancelRequested"
             if let failure = failures.min(by: { $0.eventId < $1.eventId }) { cause = failure.json }
-            record(.recordMarker(name: MarkerName.rollbackStarted, details: [
-                "cause": cause, "compensations": .number(Double(completed.count)),
-            ]))
+            record(
+                .recordMarker(
+                    name: MarkerName.rollbackStarted,
+                    details: [
+                        "cause": cause, "compensations": .number(Double(completed.count)),
+                    ]))
         }
         var compensated: [JSONValue] = []
         var compensationFailures: [JSONValue] = []
@@ -534,10 +540,13 @@ struct Evaluation {
                 taskList: step.taskList, timeouts: compensation.timeouts, retry: compensation.retry ?? step.retry)
             return nil
         } catch {
-            record(.recordMarker(name: MarkerName.compensationFailed, details: [
-                "step": .string(step.id), "activityId": .string(compensationId), "reason": "TemplateError",
-                "details": .string(String(describing: error)),
-            ]))
+            record(
+                .recordMarker(
+                    name: MarkerName.compensationFailed,
+                    details: [
+                        "step": .string(step.id), "activityId": .string(compensationId), "reason": "TemplateError",
+                        "details": .string(String(describing: error)),
+                    ]))
             return StepFailure(
                 step: step.id, activityId: compensationId, reason: "TemplateError", details: String(describing: error),
                 eventId: Int64.max)
@@ -554,9 +563,12 @@ struct Evaluation {
         do {
             record(.completeWorkflowExecution(result: try output.evaluate(in: scope())))
         } catch {
-            record(.failWorkflowExecution(reason: "TemplateError", details: [
-                "message": .string("the workflow output could not be evaluated: \(error)")
-            ]))
+            record(
+                .failWorkflowExecution(
+                    reason: "TemplateError",
+                    details: [
+                        "message": .string("the workflow output could not be evaluated: \(error)")
+                    ]))
         }
     }
 

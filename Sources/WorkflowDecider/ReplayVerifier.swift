@@ -1,5 +1,5 @@
-public import WorkflowModel
 import StrictJSON
+public import WorkflowModel
 
 /// A history that the current decider would not have produced.
 public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -36,7 +36,9 @@ struct Harness {
         let resolver = SecretResolver(
             environment: environment,
             readFile: { path in
-                guard let bytes = files[path] else { throw SecretResolutionError(reference: "file:\(path)", reason: "no such file", isPermanent: true) }
+                guard let bytes = files[path] else {
+                    throw SecretResolutionError(reference: "file:\(path)", reason: "no such file", isPermanent: true)
+                }
                 return bytes
             },
             secrets: sim)
@@ -108,7 +110,9 @@ struct Harness {
 
     /// Creates `identifier` with the activity and drives it to available.
     @discardableResult
-    func createAvailable(_ identifier: String = "orders", region: String = "us-east-1", context: ActivityContext? = nil) async throws -> JSONValue {
+    func createAvailable(_ identifier: String = "orders", region: String = "us-east-1", context: ActivityContext? = nil) async throws
+        -> JSONValue
+    {
         _ = try await run("rds.createInstance", createInput(identifier, region: region), context: context)
         return try await runDriving("rds.waitAvailable", ["region": .string(region), "identifier": .string(identifier)], context: context)
     }

@@ -44,13 +44,16 @@ func storedPassword(_ sim: RDSSimulator, _ arn: String) async throws -> String {
             "rds.resetMasterPassword", ["region": "us-east-1", "identifier": "orders", "secretName": "team/orders-admin"])
         let arn = try #require(output["secretArn"]?.stringValue)
         #expect(arn.contains(":secret:team/orders-admin-"))
-        #expect(h.sim.checkPassword(region: "us-east-1", instanceIdentifier: "orders", user: "cairn_admin", password: try await storedPassword(h.sim, arn)))
+        #expect(
+            h.sim.checkPassword(
+                region: "us-east-1", instanceIdentifier: "orders", user: "cairn_admin", password: try await storedPassword(h.sim, arn)))
         #expect(try await h.sim.describeDBInstance(region: "us-east-1", identifier: "orders").masterUserSecretArn == nil)
     }
 
     @Test func resetUserPasswordsGivesEveryApplicationUserAStoredPassword() async throws {
         let h = try Harness()
-        try h.sim.createSnapshotFixture(region: "us-east-1", snapshotIdentifier: "legacy", applicationUsers: ["app_rw", "app_ro", "reporting"])
+        try h.sim.createSnapshotFixture(
+            region: "us-east-1", snapshotIdentifier: "legacy", applicationUsers: ["app_rw", "app_ro", "reporting"])
         _ = try await h.run("rds.restoreFromSnapshot", ["region": "us-east-1", "identifier": "orders", "snapshotIdentifier": "legacy"])
         _ = try await h.runDriving("rds.waitAvailable", ["region": "us-east-1", "identifier": "orders"])
         let output = try await h.run("db.resetUserPasswords", ["region": "us-east-1", "identifier": "orders"])
@@ -62,13 +65,17 @@ func storedPassword(_ sim: RDSSimulator, _ arn: String) async throws -> String {
             let user = try #require(entry["user"]?.stringValue)
             let arn = try #require(entry["secretArn"]?.stringValue)
             #expect(arn.contains(":secret:cairn/orders/users/\(user)-"))
-            #expect(h.sim.checkPassword(region: "us-east-1", instanceIdentifier: "orders", user: user, password: try await storedPassword(h.sim, arn)))
+            #expect(
+                h.sim.checkPassword(
+                    region: "us-east-1", instanceIdentifier: "orders", user: user, password: try await storedPassword(h.sim, arn)))
         }
         let some = try await h.run(
             "db.resetUserPasswords", ["region": "us-east-1", "identifier": "orders", "users": ["app_rw"], "secretPrefix": "apps/"])
         #expect(some["users"]?.arrayValue?.count == 1)
         #expect(some["users"]?[0]?["secretArn"]?.stringValue?.contains(":secret:apps/app_rw-") == true)
-        let unknown = await h.failure { try await h.run("db.resetUserPasswords", ["region": "us-east-1", "identifier": "orders", "users": ["ghost"]]) }
+        let unknown = await h.failure {
+            try await h.run("db.resetUserPasswords", ["region": "us-east-1", "identifier": "orders", "users": ["ghost"]])
+        }
         #expect(unknown?.reason == "UserNotFound")
     }
 
@@ -80,7 +87,9 @@ func storedPassword(_ sim: RDSSimulator, _ arn: String) async throws -> String {
         var texts: [String] = []
 
         // Failures on the way: an invalid password, a throttled call.
-        if let failure = await h.failure({ try await h.run("rds.createInstance", h.createInput(password: ["secretRef": "env:BAD_PASSWORD"])) }) {
+        if let failure = await h.failure({
+            try await h.run("rds.createInstance", h.createInput(password: ["secretRef": "env:BAD_PASSWORD"]))
+        }) {
             #expect(failure.reason == "InvalidParameterValue")
             texts.append(failure.description)
         }
@@ -99,7 +108,9 @@ func storedPassword(_ sim: RDSSimulator, _ arn: String) async throws -> String {
         let reset = try await h.runDriving("rds.resetMasterPassword", ["region": "us-east-1", "identifier": "orders"])
         texts.append(reset.canonicalString())
         try h.sim.createSnapshotFixture(region: "us-east-1", snapshotIdentifier: "legacy", applicationUsers: ["app_rw"])
-        texts.append(try await h.run("rds.restoreFromSnapshot", ["region": "us-east-1", "identifier": "copy", "snapshotIdentifier": "legacy"]).canonicalString())
+        texts.append(
+            try await h.run("rds.restoreFromSnapshot", ["region": "us-east-1", "identifier": "copy", "snapshotIdentifier": "legacy"])
+                .canonicalString())
         _ = try await h.runDriving("rds.waitAvailable", ["region": "us-east-1", "identifier": "copy"])
         let users = try await h.run("db.resetUserPasswords", ["region": "us-east-1", "identifier": "copy"])
         texts.append(users.canonicalString())

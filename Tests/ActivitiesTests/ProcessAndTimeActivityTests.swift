@@ -15,7 +15,8 @@ import WorkflowModel
     @Test func emptyStdoutIsNullAndEnvIsPassed() async throws {
         let h = try Harness()
         #expect(try await h.run("exec", ["command": ["/bin/sh", "-c", "true"]]) == .null)
-        let output = try await h.run("exec", ["command": ["sh", "-c", #"printf '{"v":"%s"}' "$CAIRN_TEST_VALUE""#], "env": ["CAIRN_TEST_VALUE": "hello"]])
+        let output = try await h.run(
+            "exec", ["command": ["sh", "-c", #"printf '{"v":"%s"}' "$CAIRN_TEST_VALUE""#], "env": ["CAIRN_TEST_VALUE": "hello"]])
         #expect(output == ["v": "hello"])
         let directory = try await h.run("exec", ["command": ["/bin/sh", "-c", #"printf '"%s"' "$(pwd)""#], "workingDirectory": "/tmp"])
         #expect(directory == "/tmp")
@@ -73,14 +74,16 @@ import WorkflowModel
     @Test func outputNestedUpToTheDepthLimitIsAccepted() async throws {
         let h = try Harness()
         let depth = Limits.jsonDepthMax
-        let output = try await h.run("exec", ["command": ["/bin/sh", "-c", .string("printf '%.0s[' $(seq \(depth)); printf '%.0s]' $(seq \(depth))")]])
+        let output = try await h.run(
+            "exec", ["command": ["/bin/sh", "-c", .string("printf '%.0s[' $(seq \(depth)); printf '%.0s]' $(seq \(depth))")]])
         #expect(output.nestingDepth == depth)
     }
 
     @Test func badInputIsInvalidInput() async throws {
         let h = try Harness()
         for input: JSONValue in [
-            ["command": []], ["command": "ls"], ["command": ["ls"], "env": ["X": 1]], ["command": ["ls"], "workingDirectory": "/nonexistent-dir"],
+            ["command": []], ["command": "ls"], ["command": ["ls"], "env": ["X": 1]],
+            ["command": ["ls"], "workingDirectory": "/nonexistent-dir"],
         ] {
             let failure = await h.failure { try await h.run("exec", input) }
             #expect(failure?.reason == "InvalidInput")
@@ -91,7 +94,9 @@ import WorkflowModel
         let h = try Harness()
         let handler = h.handlers["exec"]!
         let context = h.context()
-        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-exec-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pid").path
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cairn-exec-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pid"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let script = "echo $$ > \(pidFile); exec sleep 30"
         let task = Task { try await handler.run(input: ["command": ["/bin/sh", "-c", .string(script)]], context: context) }

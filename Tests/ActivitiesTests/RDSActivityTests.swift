@@ -29,7 +29,8 @@ import WorkflowModel
         #expect(output["arn"] == "arn:aws:rds:us-east-1:123456789012:db:orders")
         #expect(output["endpoint"] == .null)
         #expect(output["masterUserSecretArn"]?.stringValue?.hasPrefix("arn:aws:secretsmanager:us-east-1:") == true)
-        #expect(output["tags"] == ["cairn:activity": "primary", "cairn:execution": "exec-1", "cairn:workflow-run": "run-1", "team": "payments"])
+        #expect(
+            output["tags"] == ["cairn:activity": "primary", "cairn:execution": "exec-1", "cairn:workflow-run": "run-1", "team": "payments"])
     }
 
     @Test func aRetryWithTheSameContextAdoptsTheInstanceAndReturnsTheSameOutput() async throws {
@@ -51,8 +52,12 @@ import WorkflowModel
         let failure = await h.failure { try await h.run("rds.createInstance", h.createInput(), context: h.context(execution: "exec-2")) }
         #expect(failure?.reason == "ResourceNotOwned")
         #expect(failure?.isNonRetryable == true)
-        #expect(failure?.details.contains("DB instance orders already exists and was not created by this step (its cairn:execution tag is exec-1)") == true)
-        let otherStep = await h.failure { try await h.run("rds.createInstance", h.createInput(), context: h.context(activity: "secondary")) }
+        #expect(
+            failure?.details.contains(
+                "DB instance orders already exists and was not created by this step (its cairn:execution tag is exec-1)") == true)
+        let otherStep = await h.failure {
+            try await h.run("rds.createInstance", h.createInput(), context: h.context(activity: "secondary"))
+        }
         #expect(otherStep?.reason == "ResourceNotOwned")
     }
 
@@ -60,10 +65,28 @@ import WorkflowModel
         let h = try Harness()
         let cases: [(JSONValue, String)] = [
             (["identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro"], "region"),
-            (["region": "us-east-1", "identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro", "colour": "blue"], "colour"),
-            (["region": "us-east-1", "identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro", "allocatedStorage": "big"], "allocatedStorage"),
-            (["region": "us-east-1", "identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro", "vpcSecurityGroupIds": ["sg-1", 2]], "vpcSecurityGroupIds[1]"),
-            (["region": "us-east-1", "identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro", "tags": ["cairn:execution": "forged"]], "cairn:execution"),
+            (
+                ["region": "us-east-1", "identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro", "colour": "blue"],
+                "colour"
+            ),
+            (
+                [
+                    "region": "us-east-1", "identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro",
+                    "allocatedStorage": "big",
+                ], "allocatedStorage"
+            ),
+            (
+                [
+                    "region": "us-east-1", "identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro",
+                    "vpcSecurityGroupIds": ["sg-1", 2],
+                ], "vpcSecurityGroupIds[1]"
+            ),
+            (
+                [
+                    "region": "us-east-1", "identifier": "orders", "engine": "postgres", "instanceClass": "db.t3.micro",
+                    "tags": ["cairn:execution": "forged"],
+                ], "cairn:execution"
+            ),
             ("not an object", "object"),
         ]
         for (input, field) in cases {
@@ -110,7 +133,10 @@ import WorkflowModel
         #expect(output["status"] == "available")
         #expect(output["endpoint"]?["port"] == 5432)
         #expect(keys(output) == Set(spec("rds.waitAvailable").outputFields!))
-        #expect(h.recorder.reports == ["CreateDBInstance orders in us-east-1: creating", "status creating", "status backing-up", "status available"])
+        #expect(
+            h.recorder.reports == [
+                "CreateDBInstance orders in us-east-1: creating", "status creating", "status backing-up", "status available",
+            ])
         // 5 simulated minutes at one poll per 30 s: ten polls heartbeated before the eleventh saw available.
         #expect(h.recorder.heartbeats.count == 10)
         #expect(h.recorder.heartbeats.first == .some(["status": "creating"]))
@@ -121,7 +147,9 @@ import WorkflowModel
         _ = try await h.run("rds.createInstance", h.createInput())
         let handler = h.handlers["rds.waitAvailable"]!
         let context = h.context()
-        let task = Task { try await handler.run(input: ["region": "us-east-1", "identifier": "orders", "pollInterval": "1m"], context: context) }
+        let task = Task {
+            try await handler.run(input: ["region": "us-east-1", "identifier": "orders", "pollInterval": "1m"], context: context)
+        }
         for _ in 0..<5 {
             while h.clock.sleeperCount == 0 { await Task.yield() }
             h.clock.advance(by: .minutes(1))
@@ -154,7 +182,8 @@ import WorkflowModel
     @Test func aDeletingInstanceFailsTheWaiterAndAMissingOneIsNotFound() async throws {
         let h = try Harness()
         try await h.createAvailable()
-        _ = try await h.sim.deleteDBInstance(DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", skipFinalSnapshot: true))
+        _ = try await h.sim.deleteDBInstance(
+            DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", skipFinalSnapshot: true))
         let deleting = await h.failure { try await h.runDriving("rds.waitAvailable", ["region": "us-east-1", "identifier": "orders"]) }
         #expect(deleting?.reason == "InstanceFailed")
         #expect(deleting?.details.contains("deleting") == true)
@@ -175,7 +204,8 @@ import WorkflowModel
         let h = try Harness()
         _ = try await h.run("rds.createInstance", h.createInput())
         await #expect(throws: CancellationError.self) {
-            _ = try await h.run("rds.waitAvailable", ["region": "us-east-1", "identifier": "orders"], context: h.context(stopOnHeartbeat: true))
+            _ = try await h.run(
+                "rds.waitAvailable", ["region": "us-east-1", "identifier": "orders"], context: h.context(stopOnHeartbeat: true))
         }
     }
 
@@ -192,7 +222,9 @@ import WorkflowModel
 
     @Test func aTooShortPollIntervalIsInvalidInput() async throws {
         let h = try Harness()
-        let failure = await h.failure { try await h.run("rds.waitAvailable", ["region": "us-east-1", "identifier": "orders", "pollInterval": "10ms"]) }
+        let failure = await h.failure {
+            try await h.run("rds.waitAvailable", ["region": "us-east-1", "identifier": "orders", "pollInterval": "10ms"])
+        }
         #expect(failure?.reason == "InvalidInput")
     }
 }
@@ -211,7 +243,9 @@ import WorkflowModel
         #expect(try await h.run("rds.createReadReplica", input, context: replicaContext) == replica)
         let available = try await h.runDriving("rds.waitAvailable", ["region": "eu-west-1", "identifier": "orders"])
         #expect(available["sourceArn"] == primary["arn"])
-        let bad = await h.failure { try await h.run("rds.createReadReplica", ["region": "eu-west-1", "identifier": "x", "sourceArn": "orders"]) }
+        let bad = await h.failure {
+            try await h.run("rds.createReadReplica", ["region": "eu-west-1", "identifier": "x", "sourceArn": "orders"])
+        }
         #expect(bad?.reason == "InvalidInput")
     }
 
@@ -243,7 +277,9 @@ import WorkflowModel
     @Test func restoreFromSnapshotIsIdempotentAndInheritsUsers() async throws {
         let h = try Harness()
         try h.sim.createSnapshotFixture(region: "us-east-1", snapshotIdentifier: "legacy", applicationUsers: ["app_rw", "app_ro"])
-        let input: JSONValue = ["region": "us-east-1", "identifier": "orders-restored", "snapshotIdentifier": "legacy", "instanceClass": "db.r6g.large"]
+        let input: JSONValue = [
+            "region": "us-east-1", "identifier": "orders-restored", "snapshotIdentifier": "legacy", "instanceClass": "db.r6g.large",
+        ]
         let restored = try await h.run("rds.restoreFromSnapshot", input)
         #expect(keys(restored) == Set(spec("rds.restoreFromSnapshot").outputFields!))
         #expect(restored["instanceClass"] == "db.r6g.large")
@@ -280,7 +316,9 @@ import WorkflowModel
     @Test func modifyingAnInstanceStillCreatingFails() async throws {
         let h = try Harness()
         _ = try await h.run("rds.createInstance", h.createInput())
-        let failure = await h.failure { try await h.run("rds.modifyInstance", ["region": "us-east-1", "identifier": "orders", "instanceClass": "db.r6g.large"]) }
+        let failure = await h.failure {
+            try await h.run("rds.modifyInstance", ["region": "us-east-1", "identifier": "orders", "instanceClass": "db.r6g.large"])
+        }
         #expect(failure?.reason == "InvalidDBInstanceState")
         #expect(failure?.isNonRetryable == true)
     }

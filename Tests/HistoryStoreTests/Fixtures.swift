@@ -1,5 +1,6 @@
 import HistoryStore
 import StrictJSON
+import Testing
 import WorkflowModel
 
 /// Hand-built events and histories for the store tests. JSON objects are written with sorted keys:
@@ -26,9 +27,11 @@ enum Fixtures {
                     definitionDigest: "sha256:" + String(repeating: "ab", count: 32),
                     definitionSource: "Workflows/multi-region-rollout.json", identity: "cairn run (pid 4242)"))
         case .workflowExecutionCompleted:
-            attributes = .workflowExecutionCompleted(.init(result: ["endpoint": "orders.example/3306"], decisionTaskCompletedEventId: previous))
+            attributes = .workflowExecutionCompleted(
+                .init(result: ["endpoint": "orders.example/3306"], decisionTaskCompletedEventId: previous))
         case .workflowExecutionFailed:
-            attributes = .workflowExecutionFailed(.init(reason: "rds.InvalidParameter", details: ["message": "bad class"], decisionTaskCompletedEventId: previous))
+            attributes = .workflowExecutionFailed(
+                .init(reason: "rds.InvalidParameter", details: ["message": "bad class"], decisionTaskCompletedEventId: previous))
         case .workflowExecutionTimedOut:
             attributes = .workflowExecutionTimedOut(.init())
         case .workflowExecutionCanceled:
@@ -54,23 +57,33 @@ enum Fixtures {
         case .activityTaskStarted:
             attributes = .activityTaskStarted(.init(scheduledEventId: previous, identity: "worker-1", attempt: 2))
         case .activityTaskCompleted:
-            attributes = .activityTaskCompleted(.init(scheduledEventId: max(1, id - 2), startedEventId: previous, result: ["size": 1.5, "status": "available"]))
+            attributes = .activityTaskCompleted(
+                .init(scheduledEventId: max(1, id - 2), startedEventId: previous, result: ["size": 1.5, "status": "available"]))
         case .activityTaskFailed:
-            attributes = .activityTaskFailed(.init(scheduledEventId: max(1, id - 2), startedEventId: previous, reason: "rds.Throttling", details: "slow down"))
+            attributes = .activityTaskFailed(
+                .init(scheduledEventId: max(1, id - 2), startedEventId: previous, reason: "rds.Throttling", details: "slow down"))
         case .activityTaskTimedOut:
-            attributes = .activityTaskTimedOut(.init(scheduledEventId: max(1, id - 2), startedEventId: previous, timeoutType: .heartbeat, details: ["progress": 3]))
+            attributes = .activityTaskTimedOut(
+                .init(scheduledEventId: max(1, id - 2), startedEventId: previous, timeoutType: .heartbeat, details: ["progress": 3]))
         case .activityTaskCancelRequested:
             attributes = .activityTaskCancelRequested(.init(activityId: "create-3", decisionTaskCompletedEventId: previous))
         case .activityTaskCanceled:
-            attributes = .activityTaskCanceled(.init(scheduledEventId: max(1, id - 2), startedEventId: previous, latestCancelRequestedEventId: previous, details: "stopped"))
+            attributes = .activityTaskCanceled(
+                .init(
+                    scheduledEventId: max(1, id - 2), startedEventId: previous, latestCancelRequestedEventId: previous, details: "stopped"))
         case .timerStarted:
-            attributes = .timerStarted(.init(timerId: "wait-\(id)", control: ActivityControl(step: "wait"), startToFireTimeout: "10m", decisionTaskCompletedEventId: previous))
+            attributes = .timerStarted(
+                .init(
+                    timerId: "wait-\(id)", control: ActivityControl(step: "wait"), startToFireTimeout: "10m",
+                    decisionTaskCompletedEventId: previous))
         case .timerFired:
             attributes = .timerFired(.init(timerId: "wait-\(previous)", startedEventId: previous))
         case .timerCanceled:
-            attributes = .timerCanceled(.init(timerId: "wait-\(previous)", startedEventId: previous, decisionTaskCompletedEventId: previous))
+            attributes = .timerCanceled(
+                .init(timerId: "wait-\(previous)", startedEventId: previous, decisionTaskCompletedEventId: previous))
         case .markerRecorded:
-            attributes = .markerRecorded(.init(markerName: "skipped", details: ["step": "replica", "why": nil], decisionTaskCompletedEventId: previous))
+            attributes = .markerRecorded(
+                .init(markerName: "skipped", details: ["step": "replica", "why": nil], decisionTaskCompletedEventId: previous))
         }
         return HistoryEvent(eventId: id, eventTimestamp: timestamp(id), attributes: attributes)
     }
@@ -149,8 +162,6 @@ enum Fixtures {
         return starts
     }
 }
-
-import Testing
 
 extension Tag {
     /// Exhaustive sweeps (every offset, every bit, every crash point); the slow tests of the suite.

@@ -66,7 +66,8 @@ import WorkflowModel
     }
 
     @Test func everyEventTypeSurvivesAFileRoundTrip() throws {
-        let records = Fixtures.everyEventType.map(HistoryRecord.event)
+        let records =
+            Fixtures.everyEventType.map(HistoryRecord.event)
             + [.attemptFailed(Fixtures.attempt(scheduledEventId: 11, attempt: 1))]
         let bytes = try Fixtures.file(records)
         let recovered = HistoryRecovery.scan(bytes, file: "x", expectedExecutionId: "orders-rollout")

@@ -75,8 +75,11 @@ import WorkflowModel
         let huge = HistoryRecord.event(
             HistoryEvent(
                 eventId: 2, eventTimestamp: Fixtures.timestamp(2),
-                attributes: .markerRecorded(.init(markerName: "m", details: .string(String(repeating: "x", count: 300_000)), decisionTaskCompletedEventId: 1))))
-        #expect { try store.append(Self.id, records: [Fixtures.history(events: 2)[1], huge]) } throws: { code(of: $0) == StoreError.Code.recordTooLarge }
+                attributes: .markerRecorded(
+                    .init(markerName: "m", details: .string(String(repeating: "x", count: 300_000)), decisionTaskCompletedEventId: 1))))
+        #expect { try store.append(Self.id, records: [Fixtures.history(events: 2)[1], huge]) } throws: {
+            code(of: $0) == StoreError.Code.recordTooLarge
+        }
         #expect(fileSystem.visibleContents(of: store.historyPath(of: Self.id)) == before)
         #expect(!fileSystem.fileExists(at: store.historyPath(of: "other")))
         try store.append(Self.id, records: [Fixtures.history(events: 2)[1]])
@@ -101,7 +104,9 @@ import WorkflowModel
         let lock = try store.lockStateDirectory(holder: "me")
         try store.createExecution(Self.id, records: start)
         lock.release()
-        #expect { try store.append(Self.id, records: [Fixtures.history(events: 2)[1]]) } throws: { code(of: $0) == StoreError.Code.notLocked }
+        #expect { try store.append(Self.id, records: [Fixtures.history(events: 2)[1]]) } throws: {
+            code(of: $0) == StoreError.Code.notLocked
+        }
         #expect { try store.load(Self.id, repair: true) } throws: { code(of: $0) == StoreError.Code.notLocked }
         #expect(try store.load(Self.id, repair: false).records == start)
         // Relocking does not reopen: the execution must be loaded for writing again.
@@ -142,7 +147,10 @@ import WorkflowModel
 
         let before = fileSystem.operationLog.count
         try store.append(Self.id, records: Array(records[1...]))
-        #expect(Array(fileSystem.operationLog[before...]) == [.write(path, byteCount: (try Fixtures.file(records)).count - (try Fixtures.file([records[0]])).count), .syncFile(path)])
+        #expect(
+            Array(fileSystem.operationLog[before...]) == [
+                .write(path, byteCount: (try Fixtures.file(records)).count - (try Fixtures.file([records[0]])).count), .syncFile(path),
+            ])
         #expect(fileSystem.durableContents(of: path) == (try Fixtures.file(records)))
     }
 
@@ -169,7 +177,8 @@ import WorkflowModel
             return stopped?.code == StoreError.Code.stopped
         }
         #expect(stopped?.message.hasPrefix("history writes stopped after an I/O error on /state/executions/b.history: ") == true)
-        #expect(stopped?.message.hasSuffix("Fix the disk (space, permissions) and restart Cairn; histories are checked on restart.") == true)
+        #expect(
+            stopped?.message.hasSuffix("Fix the disk (space, permissions) and restart Cairn; histories are checked on restart.") == true)
         // Every later write is refused without touching the disk; reads still work.
         #expect { try store.append("a", records: [records[4]]) } throws: { code(of: $0) == StoreError.Code.stopped }
         #expect { try store.append("b", records: [records[4]]) } throws: { code(of: $0) == StoreError.Code.stopped }
@@ -217,7 +226,10 @@ import WorkflowModel
         #expect(fileSystem.visibleContents(of: path) == good)
         #expect(fileSystem.durableContents(of: "\(path).torn-\(good.count)") == Array((try HistoryFormat.line(for: records[5])).prefix(10)))
         try restarted.append(Self.id, records: Array(records[5...]))
-        #expect(try restarted.load(Self.id, repair: false) == RecoveredHistory(executionId: Self.id, records: records, validLength: (try Fixtures.file(records)).count, outcome: .intact))
+        #expect(
+            try restarted.load(Self.id, repair: false)
+                == RecoveredHistory(
+                    executionId: Self.id, records: records, validLength: (try Fixtures.file(records)).count, outcome: .intact))
     }
 
     @Test(arguments: [InMemoryFileSystem.CrashMode.processKill, .dropUnsynced])
@@ -305,7 +317,9 @@ import WorkflowModel
             step += 1
         }
         #expect(crashes > 60)
-        print("RESULT test=T06 mode=\(mode) crash_points=\(crashes) lost_acknowledged=\(lostAcknowledged) unacknowledged_kept=\(unacknowledgedKept)")
+        print(
+            "RESULT test=T06 mode=\(mode) crash_points=\(crashes) lost_acknowledged=\(lostAcknowledged) unacknowledged_kept=\(unacknowledgedKept)"
+        )
     }
 
     @Test func repairSurvivesACrashAtEveryStep() throws {
@@ -375,7 +389,9 @@ import WorkflowModel
         #expect(fileSystem.visibleContents(of: victim) == damaged)
         #expect(fileSystem.durableContents(of: victim) == damaged)
         #expect(try fileSystem.listDirectory(at: "/state/executions").filter { $0.contains("torn") }.isEmpty)
-        print("RESULT test=T04 executions=20 quarantined=\(quarantined.count) resumed=\(resumed) events_after_bad_record_applied=0 error_names_file_and_offset=yes")
+        print(
+            "RESULT test=T04 executions=20 quarantined=\(quarantined.count) resumed=\(resumed) events_after_bad_record_applied=0 error_names_file_and_offset=yes"
+        )
     }
 
     @Test func readOnlyLoadNeverModifiesAnything() throws {
@@ -389,7 +405,9 @@ import WorkflowModel
         #expect(recovered.outcome == .tornTail(offset: (try Fixtures.file(records)).count, length: 3))
         #expect(fileSystem.operationLog == before)
         #expect(fileSystem.visibleContents(of: path)?.count == (try Fixtures.file(records)).count + 3)
-        #expect { try store.append(Self.id, records: [.event(Fixtures.event(.timerFired, id: 6))]) } throws: { code(of: $0) == StoreError.Code.notOpen }
+        #expect { try store.append(Self.id, records: [.event(Fixtures.event(.timerFired, id: 6))]) } throws: {
+            code(of: $0) == StoreError.Code.notOpen
+        }
     }
 
     @Test func repairOfAnEmptyHistoryKeepsItsBytesAndRemovesIt() throws {
@@ -422,7 +440,11 @@ import WorkflowModel
             try await group.waitForAll()
         }
         for id in ids {
-            #expect(try store.load(id, repair: false) == RecoveredHistory(executionId: id, records: records, validLength: (try Fixtures.file(records, executionId: id)).count, outcome: .intact))
+            #expect(
+                try store.load(id, repair: false)
+                    == RecoveredHistory(
+                        executionId: id, records: records, validLength: (try Fixtures.file(records, executionId: id)).count,
+                        outcome: .intact))
         }
     }
 }

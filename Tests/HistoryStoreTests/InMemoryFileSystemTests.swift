@@ -67,10 +67,11 @@ import Testing
         try fileSystem.createDirectory(at: "/d")
         let start = fileSystem.operationLog.count
         try fileSystem.createFileExclusively(at: "/d/x", contents: bytes)
-        #expect(Array(fileSystem.operationLog[start...]) == [
-            .createFile("/d/.x.tmp-1-1"), .write("/d/.x.tmp-1-1", byteCount: 6), .syncFile("/d/.x.tmp-1-1"),
-            .link("/d/.x.tmp-1-1", to: "/d/x"), .unlink("/d/.x.tmp-1-1"), .syncDirectory("/d"),
-        ])
+        #expect(
+            Array(fileSystem.operationLog[start...]) == [
+                .createFile("/d/.x.tmp-1-1"), .write("/d/.x.tmp-1-1", byteCount: 6), .syncFile("/d/.x.tmp-1-1"),
+                .link("/d/.x.tmp-1-1", to: "/d/x"), .unlink("/d/.x.tmp-1-1"), .syncDirectory("/d"),
+            ])
         #expect(fileSystem.durableContents(of: "/d/x") == bytes)
         #expect(try fileSystem.listDirectory(at: "/d") == ["x"])
         #expect { try fileSystem.createFileExclusively(at: "/d/x", contents: []) } throws: { error in

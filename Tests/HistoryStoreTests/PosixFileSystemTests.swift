@@ -5,7 +5,7 @@ import Testing
 @testable import SystemIO
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// PosixFileSystem on real temporary directories.
@@ -62,7 +62,9 @@ import Glibc
         try withTemporaryDirectory { root in
             let path = root + "/x"
             try fileSystem.createFileExclusively(at: path, contents: Array("first".utf8))
-            #expect { try fileSystem.createFileExclusively(at: path, contents: Array("second".utf8)) } throws: { code($0) == .alreadyExists }
+            #expect { try fileSystem.createFileExclusively(at: path, contents: Array("second".utf8)) } throws: {
+                code($0) == .alreadyExists
+            }
             #expect(try fileSystem.readFile(at: path) == Array("first".utf8))
             #expect(try fileSystem.listDirectory(at: root) == ["x"])
         }
@@ -184,7 +186,8 @@ import Glibc
                 let store = try HistoryStore(stateDirectory: state, fileSystem: fileSystem)
                 let lock = try store.lockStateDirectory(holder: "pid \(getpid()), test")
                 defer { lock.release() }
-                #expect { try HistoryStore(stateDirectory: state, fileSystem: fileSystem).lockStateDirectory(holder: "other") } throws: { error in
+                #expect { try HistoryStore(stateDirectory: state, fileSystem: fileSystem).lockStateDirectory(holder: "other") } throws: {
+                    error in
                     (error as? StoreError)?.code == StoreError.Code.locked
                         && (error as? StoreError)?.message.contains("pid \(getpid()), test") == true
                 }

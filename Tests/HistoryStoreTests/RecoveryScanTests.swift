@@ -85,7 +85,9 @@ import WorkflowModel
         let sample = try Sample()
         let result = scan(sample.flipping(byte: sample.lines[5].lowerBound + 30))
         let offset = sample.lines[5].lowerBound
-        #expect(result.outcome == .quarantined(Quarantine(file: "h", offset: offset, reason: "checksum mismatch in record 5 at byte \(offset)")))
+        #expect(
+            result.outcome == .quarantined(Quarantine(file: "h", offset: offset, reason: "checksum mismatch in record 5 at byte \(offset)"))
+        )
         #expect(result.records.count == 4)
     }
 
@@ -114,7 +116,9 @@ import WorkflowModel
         let sample = try Sample()
         let offset = sample.lines[3].lowerBound
         let result = scan(sample.flipping(byte: offset + 40, bit: 3))
-        #expect(result.outcome == .quarantined(Quarantine(file: "h", offset: offset, reason: "checksum mismatch in record 3 at byte \(offset)")))
+        #expect(
+            result.outcome == .quarantined(Quarantine(file: "h", offset: offset, reason: "checksum mismatch in record 3 at byte \(offset)"))
+        )
         #expect(result.records == Array(sample.records.prefix(2)))
         #expect(result.validLength == offset)
     }
@@ -177,8 +181,10 @@ import WorkflowModel
         let badFormat = HistoryFormat.frame(payload: Array(#"{"executionId":"orders-rollout","format":"other","version":1}"#.utf8))
         let eventAsHeader = sample.line(1)
         let flipped = sample.flipping(byte: 20)
-        for bytes in [sample.replacing(0, with: otherId), sample.replacing(0, with: badVersion), sample.replacing(0, with: badFormat),
-                      sample.replacing(0, with: eventAsHeader), flipped, sample.line(0).map { $0 == UInt8(ascii: "c") ? UInt8(ascii: "d") : $0 }] {
+        for bytes in [
+            sample.replacing(0, with: otherId), sample.replacing(0, with: badVersion), sample.replacing(0, with: badFormat),
+            sample.replacing(0, with: eventAsHeader), flipped, sample.line(0).map { $0 == UInt8(ascii: "c") ? UInt8(ascii: "d") : $0 },
+        ] {
             let result = scan(bytes)
             guard case .quarantined(let quarantine) = result.outcome else {
                 Issue.record("expected a quarantine, got \(result.outcome)")
@@ -311,7 +317,9 @@ import WorkflowModel
             #expect(reopened.events.count == 60)
         }
         #expect(discarded == Self.tailLengths.reduce(0, +))
-        print("RESULT test=T02 random=\(randomBytes) cases=\(Self.tailLengths.count) tail_bytes_discarded=\(discarded) checksum_errors_after=0")
+        print(
+            "RESULT test=T02 random=\(randomBytes) cases=\(Self.tailLengths.count) tail_bytes_discarded=\(discarded) checksum_errors_after=0"
+        )
     }
 
     // MARK: T03 bit flips
@@ -342,7 +350,9 @@ import WorkflowModel
         #expect(total.flips == bytes.count * 8)
         #expect(total.silent == 0)
         #expect(total.quarantined + total.torn == total.flips)
-        print("RESULT test=T03 flips=\(total.flips) detected=\(total.quarantined + total.torn) quarantined=\(total.quarantined) torn=\(total.torn) silently_accepted=\(total.silent)")
+        print(
+            "RESULT test=T03 flips=\(total.flips) detected=\(total.quarantined + total.torn) quarantined=\(total.quarantined) torn=\(total.torn) silently_accepted=\(total.silent)"
+        )
     }
 
     static func flipEveryBit(of bytes: [UInt8], records: [HistoryRecord], indices: some Sequence<Int>) -> FlipStats {

@@ -6,7 +6,7 @@ import SystemIO
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The simulator's directory holds generated master passwords (`secrets.json`), so on the real

@@ -2,9 +2,10 @@ import EngineTesting
 import Foundation
 import RDSCore
 import SystemIO
-@testable import RDSSimulator
 import Testing
 import WorkflowModel
+
+@testable import RDSSimulator
 
 @Suite struct SimulatorPersistenceTests {
     @Test func aNewSimulatorOnTheSameDirectorySeesTheSameInstancesAndStatuses() async throws {
@@ -95,7 +96,10 @@ import WorkflowModel
         #expect(first?.message == "Rate exceeded")
         #expect(first?.requestId != nil)
         // The consumed use is on disk.
-        #expect(try f.reopen().faults() == [.failOperation(op: "CreateDBInstanceReadReplica", code: "Throttling", times: 1, identifierPattern: nil)])
+        #expect(
+            try f.reopen().faults() == [
+                .failOperation(op: "CreateDBInstanceReadReplica", code: "Throttling", times: 1, identifierPattern: nil)
+            ])
         let second = await rdsError { _ = try await f.sim.createDBInstanceReadReplica(request) }
         #expect(second?.code == "Throttling")
         let replica = try await f.sim.createDBInstanceReadReplica(request)
@@ -105,7 +109,8 @@ import WorkflowModel
 
     @Test func identifierPatternsLimitWhichCallsFail() async throws {
         let f = try Fixture()
-        try f.sim.addFault(.failOperation(op: "CreateDBInstance", code: "InsufficientDBInstanceCapacity", times: 1, identifierPattern: "big-*"))
+        try f.sim.addFault(
+            .failOperation(op: "CreateDBInstance", code: "InsufficientDBInstanceCapacity", times: 1, identifierPattern: "big-*"))
         try await f.create("small")
         let error = await rdsError { try await f.create("big-one") }
         #expect(error?.code == "InsufficientDBInstanceCapacity")
@@ -145,7 +150,9 @@ import WorkflowModel
 
     @Test func invalidFaultsAreRefused() throws {
         let f = try Fixture()
-        #expect(throws: SimulatorError.self) { try f.sim.addFault(.failOperation(op: "CreateDBInstance", code: "Throttling", times: 0, identifierPattern: nil)) }
+        #expect(throws: SimulatorError.self) {
+            try f.sim.addFault(.failOperation(op: "CreateDBInstance", code: "Throttling", times: 0, identifierPattern: nil))
+        }
         #expect(throws: SimulatorError.self) { try f.sim.addFault(.instanceFails(identifier: "1bad", after: .zero)) }
     }
 }
@@ -155,16 +162,19 @@ import WorkflowModel
         let f = try Fixture()
         try await f.create("orders")
         let modify = await rdsError {
-            _ = try await f.sim.modifyDBInstance(ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", dbInstanceClass: "db.r6g.large"))
+            _ = try await f.sim.modifyDBInstance(
+                ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", dbInstanceClass: "db.r6g.large"))
         }
         #expect(modify?.code == "InvalidDBInstanceState")
         let replica = await rdsError {
             _ = try await f.sim.createDBInstanceReadReplica(
-                CreateDBInstanceReadReplicaRequest(region: "us-east-1", dbInstanceIdentifier: "orders-r", sourceDBInstanceIdentifier: "orders"))
+                CreateDBInstanceReadReplicaRequest(
+                    region: "us-east-1", dbInstanceIdentifier: "orders-r", sourceDBInstanceIdentifier: "orders"))
         }
         #expect(replica?.code == "InvalidDBInstanceState")
         let snapshot = await rdsError {
-            _ = try await f.sim.createDBSnapshot(CreateDBSnapshotRequest(region: "us-east-1", dbSnapshotIdentifier: "s1", dbInstanceIdentifier: "orders"))
+            _ = try await f.sim.createDBSnapshot(
+                CreateDBSnapshotRequest(region: "us-east-1", dbSnapshotIdentifier: "s1", dbInstanceIdentifier: "orders"))
         }
         #expect(snapshot?.code == "InvalidDBInstanceState")
         let users = await rdsError { _ = try await f.sim.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders") }
@@ -185,14 +195,16 @@ import WorkflowModel
     @Test func restoringFromASnapshotStillBeingCreatedFails() async throws {
         let f = try Fixture()
         try await f.createAvailable("orders")
-        _ = try await f.sim.createDBSnapshot(CreateDBSnapshotRequest(region: "us-east-1", dbSnapshotIdentifier: "s1", dbInstanceIdentifier: "orders"))
+        _ = try await f.sim.createDBSnapshot(
+            CreateDBSnapshotRequest(region: "us-east-1", dbSnapshotIdentifier: "s1", dbInstanceIdentifier: "orders"))
         let error = await rdsError {
             _ = try await f.sim.restoreDBInstanceFromDBSnapshot(
                 RestoreDBInstanceFromDBSnapshotRequest(region: "us-east-1", dbInstanceIdentifier: "copy", dbSnapshotIdentifier: "s1"))
         }
         #expect(error?.code == "InvalidDBSnapshotState")
         let duplicate = await rdsError {
-            _ = try await f.sim.createDBSnapshot(CreateDBSnapshotRequest(region: "us-east-1", dbSnapshotIdentifier: "s1", dbInstanceIdentifier: "orders"))
+            _ = try await f.sim.createDBSnapshot(
+                CreateDBSnapshotRequest(region: "us-east-1", dbSnapshotIdentifier: "s1", dbInstanceIdentifier: "orders"))
         }
         #expect(duplicate?.code == "DBSnapshotAlreadyExists")
     }
@@ -218,7 +230,8 @@ import WorkflowModel
         let f = try Fixture()
         try await f.createAvailable("orders")
         _ = try await f.sim.createDBInstanceReadReplica(
-            CreateDBInstanceReadReplicaRequest(region: "us-east-1", dbInstanceIdentifier: "orders-r1", sourceDBInstanceIdentifier: "orders"))
+            CreateDBInstanceReadReplicaRequest(region: "us-east-1", dbInstanceIdentifier: "orders-r1", sourceDBInstanceIdentifier: "orders")
+        )
         #expect(try await f.sim.describeDBInstance(region: "us-east-1", identifier: "orders").readReplicaIdentifiers == ["orders-r1"])
         f.clock.advance(by: .minutes(5))
         #expect(try await f.status("orders-r1") == "available")
@@ -228,7 +241,9 @@ import WorkflowModel
         let f = try Fixture()
         let error = await rdsError {
             _ = try await f.sim.createDBInstanceReadReplica(
-                CreateDBInstanceReadReplicaRequest(region: "eu-west-1", dbInstanceIdentifier: "r", sourceDBInstanceIdentifier: "arn:aws:rds:us-east-1:123456789012:db:ghost"))
+                CreateDBInstanceReadReplicaRequest(
+                    region: "eu-west-1", dbInstanceIdentifier: "r",
+                    sourceDBInstanceIdentifier: "arn:aws:rds:us-east-1:123456789012:db:ghost"))
         }
         #expect(error?.code == "DBInstanceNotFound")
     }
@@ -250,7 +265,9 @@ import WorkflowModel
         let instance = try await f.create("orders", tags: [RDSCore.Tag(key: "team", value: "db"), RDSCore.Tag(key: "env", value: "prod")])
         let tags = try await f.sim.listTagsForResource(ListTagsForResourceRequest(region: "us-east-1", resourceName: instance.arn))
         #expect(tags.map(\.key) == ["env", "team"])
-        let notArn = await rdsError { _ = try await f.sim.listTagsForResource(ListTagsForResourceRequest(region: "us-east-1", resourceName: "orders")) }
+        let notArn = await rdsError {
+            _ = try await f.sim.listTagsForResource(ListTagsForResourceRequest(region: "us-east-1", resourceName: "orders"))
+        }
         #expect(notArn?.code == "InvalidParameterValue")
     }
 }
@@ -262,7 +279,9 @@ import WorkflowModel
             region: "us-east-1", snapshotIdentifier: "legacy-2025", engine: "postgres", applicationUsers: ["app_rw", "app_ro"])
         #expect(snapshot.status == "available")
         // Same call again (the CLI may repeat it) is harmless.
-        #expect(try f.sim.createSnapshotFixture(region: "us-east-1", snapshotIdentifier: "legacy-2025", applicationUsers: ["app_ro", "app_rw"]) == snapshot)
+        #expect(
+            try f.sim.createSnapshotFixture(region: "us-east-1", snapshotIdentifier: "legacy-2025", applicationUsers: ["app_ro", "app_rw"])
+                == snapshot)
         let restored = try await f.sim.restoreDBInstanceFromDBSnapshot(
             RestoreDBInstanceFromDBSnapshotRequest(region: "us-east-1", dbInstanceIdentifier: "orders", dbSnapshotIdentifier: snapshot.arn))
         #expect(restored.status == "creating")
@@ -274,7 +293,9 @@ import WorkflowModel
         #expect(try await f.sim.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders") == ["app_ro", "app_rw"])
         try await f.createAvailable("fresh")
         #expect(try await f.sim.listApplicationUsers(region: "us-east-1", instanceIdentifier: "fresh") == [])
-        let missing = await rdsError { try await f.sim.setPassword(region: "us-east-1", instanceIdentifier: "orders", user: "nobody", password: "x-Passw0rd") }
+        let missing = await rdsError {
+            try await f.sim.setPassword(region: "us-east-1", instanceIdentifier: "orders", user: "nobody", password: "x-Passw0rd")
+        }
         #expect(missing?.code == "UserNotFound")
     }
 
@@ -289,7 +310,8 @@ import WorkflowModel
             RestoreDBInstanceFromDBSnapshotRequest(region: "us-east-1", dbInstanceIdentifier: "restored", dbSnapshotIdentifier: "legacy"))
         f.clock.advance(by: .minutes(6))
         try await f.sim.setPassword(region: "us-east-1", instanceIdentifier: "restored", user: "app_rw", password: appPlain)
-        _ = try await f.sim.modifyDBInstance(ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: resetPlain))
+        _ = try await f.sim.modifyDBInstance(
+            ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: resetPlain))
         let state = String(decoding: try f.fileSystem.readFile(at: "/state/sim/state.json"), as: UTF8.self)
         #expect(state.contains("passwordHash"))
         #expect(f.sim.checkPassword(region: "us-east-1", instanceIdentifier: "orders", user: "cairn_admin", password: resetPlain))
@@ -314,16 +336,21 @@ import WorkflowModel
         let object = try JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: String]
         #expect(object?["username"] == "cairn_admin")
         #expect((object?["password"]?.count ?? 0) >= 20)
-        let missing = await rdsError { _ = try await f.sim.getSecretValue(arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:none-AbCdEf") }
+        let missing = await rdsError {
+            _ = try await f.sim.getSecretValue(arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:none-AbCdEf")
+        }
         #expect(missing?.code == "ResourceNotFoundException")
         // A managed instance refuses a plain password reset unless management is turned off.
         f.clock.advance(by: .minutes(5))
         let refused = await rdsError {
-            _ = try await f.sim.modifyDBInstance(ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: "Another-Passw0rd"))
+            _ = try await f.sim.modifyDBInstance(
+                ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: "Another-Passw0rd"))
         }
         #expect(refused?.code == "InvalidParameterCombination")
         let off = try await f.sim.modifyDBInstance(
-            ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: "Another-Passw0rd", manageMasterUserPassword: false))
+            ModifyDBInstanceRequest(
+                region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: "Another-Passw0rd", manageMasterUserPassword: false
+            ))
         #expect(off.masterUserSecretArn == nil)
     }
 
@@ -359,7 +386,8 @@ import WorkflowModel
 /// change when the hash implementation does (the vectors themselves are tested in `HashingTests`).
 @Suite struct DerivedNameTests {
     @Test func endpointAndSecurityGroupNamesAreStable() {
-        #expect(SimulatorModel.endpointAddress(identifier: "orders", region: "us-east-1") == "orders.54mqzgsk7mst.us-east-1.rds.amazonaws.com")
+        #expect(
+            SimulatorModel.endpointAddress(identifier: "orders", region: "us-east-1") == "orders.54mqzgsk7mst.us-east-1.rds.amazonaws.com")
         #expect(SimulatorModel.defaultSecurityGroup(region: "us-east-1") == "sg-c7cd5bb96d6a3567b")
     }
 }

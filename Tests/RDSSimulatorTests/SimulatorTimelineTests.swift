@@ -117,7 +117,8 @@ import WorkflowModel
             DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", finalDBSnapshotIdentifier: "orders-final"))
         #expect(deleting.status == "deleting")
         let again = await rdsError {
-            _ = try await f.sim.deleteDBInstance(DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", skipFinalSnapshot: true))
+            _ = try await f.sim.deleteDBInstance(
+                DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", skipFinalSnapshot: true))
         }
         #expect(again?.code == "InvalidDBInstanceState")
         f.clock.advance(by: .minutes(2) - .milliseconds(1))

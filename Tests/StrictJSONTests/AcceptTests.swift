@@ -60,7 +60,8 @@ struct Accept: Sendable, CustomTestStringConvertible {
         Accept("y_bom", bytes: [0xEF, 0xBB, 0xBF] + Array("{}".utf8), [:]),
         Accept("y_bom_then_space", bytes: [0xEF, 0xBB, 0xBF] + Array(" 1".utf8), 1),
         Accept("y_array_heterogeneous", #"[null, 1, "1", {}, true, false, []]"#, [nil, 1, "1", [:], true, false, []]),
-        Accept("y_object_many_members", #"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14}"#,
+        Accept(
+            "y_object_many_members", #"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14}"#,
             ["a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10, "k": 11, "l": 12, "m": 13, "n": 14]),
     ]
 

@@ -23,8 +23,11 @@ import Testing
         #expect(parsed.root.objectValue?.keys == ["id", "name"])
         #expect(parsed.root["id"] == 2)
         let id = JSONPointer.root.appending("id")
-        #expect(parsed.location(of: id) == SourceLocation(line: 4, column: 9, offset: LocationTests.offset(line: 4, column: 9, in: Self.text)))
-        #expect(parsed.keyLocation(of: id) == SourceLocation(line: 4, column: 3, offset: LocationTests.offset(line: 4, column: 3, in: Self.text)))
+        #expect(
+            parsed.location(of: id) == SourceLocation(line: 4, column: 9, offset: LocationTests.offset(line: 4, column: 9, in: Self.text)))
+        #expect(
+            parsed.keyLocation(of: id)
+                == SourceLocation(line: 4, column: 3, offset: LocationTests.offset(line: 4, column: 3, in: Self.text)))
     }
 
     @Test(arguments: [5, 12, 13, 14, 100])

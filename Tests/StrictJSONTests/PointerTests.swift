@@ -44,9 +44,11 @@ import Testing
         ("/m~0n", 8),
     ])
     func rfc6901Examples(text: String, expected: JSONValue) throws {
-        let document = try JSONValue(parsing: Array(#"""
-            {"foo": ["bar", "baz"], "": 0, "a/b": 1, "c%d": 2, "e^f": 3, "g|h": 4, "i\\j": 5, "k\"l": 6, " ": 7, "m~n": 8}
-            """#.utf8))
+        let document = try JSONValue(
+            parsing: Array(
+                #"""
+                {"foo": ["bar", "baz"], "": 0, "a/b": 1, "c%d": 2, "e^f": 3, "g|h": 4, "i\\j": 5, "k\"l": 6, " ": 7, "m~n": 8}
+                """#.utf8))
         let pointer = try #require(JSONPointer(parsing: text))
         #expect(document.value(at: pointer) == expected)
         #expect(document.value(at: .root) == document)

@@ -14,12 +14,15 @@ import Testing
     func mutatedDocumentsNeverCrash(seedIndex: Int) throws {
         var random = SplitMix64(seed: 0xF022 + UInt64(seedIndex))
         let original = Array(Self.seeds[seedIndex].utf8)
-        let interesting: [UInt8] = Array("{}[],:\"\\/-+.0123456789eEtfnu \n\r\t".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xE2, 0xED, 0xF0, 0xF4, 0xFF]
+        let interesting: [UInt8] =
+            Array("{}[],:\"\\/-+.0123456789eEtfnu \n\r\t".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xE2, 0xED, 0xF0, 0xF4, 0xFF]
         for round in 0..<3_000 {
             var bytes = original
             for _ in 0..<(1 + Int(random.next() % 4)) {
                 let position = bytes.isEmpty ? 0 : Int(random.next() % UInt64(bytes.count))
-                let byte = random.next() % 2 == 0 ? interesting[Int(random.next() % UInt64(interesting.count))] : UInt8(truncatingIfNeeded: random.next())
+                let byte =
+                    random.next() % 2 == 0
+                    ? interesting[Int(random.next() % UInt64(interesting.count))] : UInt8(truncatingIfNeeded: random.next())
                 switch random.next() % 4 {
                 case 0 where !bytes.isEmpty: bytes[position] = byte
                 case 1: bytes.insert(byte, at: position)

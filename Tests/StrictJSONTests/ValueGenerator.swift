@@ -27,7 +27,11 @@ struct ValueGenerator {
         case 0: return Double(below(2_000_001) - 1_000_000)
         case 1: return Double(Int64(bitPattern: random.next()) >> 10)  // around ±2^53
         case 2: return Double(below(100_000)) / 100
-        case 3: return [0.1, 0.2, 0.3, -0.0, 1e-7, .leastNonzeroMagnitude, 2.2250738585072014e-308, 1.7976931348623157e308, 1e21, 1e22, 123456789.125][below(11)]
+        case 3:
+            return [
+                0.1, 0.2, 0.3, -0.0, 1e-7, .leastNonzeroMagnitude, 2.2250738585072014e-308, 1.7976931348623157e308, 1e21, 1e22,
+                123456789.125,
+            ][below(11)]
         default:
             // Any finite Double, from its bits.
             while true {
@@ -38,7 +42,10 @@ struct ValueGenerator {
     }
 
     mutating func string() -> String {
-        let alphabet: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "ß", "日", "😀", "\u{FFFF}", "\u{10FFFF}", "\u{301}"]
+        let alphabet: [Unicode.Scalar] = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "ß", "日", "😀", "\u{FFFF}", "\u{10FFFF}",
+            "\u{301}",
+        ]
         var scalars = String.UnicodeScalarView()
         for _ in 0..<below(8) { scalars.append(alphabet[below(alphabet.count)]) }
         return String(scalars)

@@ -26,9 +26,10 @@ import Testing
             #expect(passwords.allSatisfy { $0.count >= 16 })
 
             var seen: [(String, String)] = [("run output", run.out + run.err)]
-            for arguments in [["history", "restore"], ["history", "restore", "--json"], ["show", "restore"],
-                ["show", "restore", "--json"], ["list"], ["list", "--json"], ["sim", "instances", "--json"]]
-            {
+            for arguments in [
+                ["history", "restore"], ["history", "restore", "--json"], ["show", "restore"],
+                ["show", "restore", "--json"], ["list"], ["list", "--json"], ["sim", "instances", "--json"],
+            ] {
                 let result = await sandbox.cairn(arguments)
                 #expect(result.status == 0, "\(arguments): \(result)")
                 seen.append((arguments.joined(separator: " "), result.out + result.err))

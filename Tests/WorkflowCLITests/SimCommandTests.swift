@@ -57,7 +57,9 @@ import Testing
         try await Sandbox.with { sandbox in
             try FileManager.default.createDirectory(atPath: sandbox.stateDir + "/sim", withIntermediateDirectories: true)
             try Data("garbage".utf8).write(to: URL(fileURLWithPath: sandbox.stateDir + "/sim/state.json"))
-            for arguments in [["sim", "instances"], ["sim", "faults"], ["run", workflowPath("create-instance"), "--input", "identifier=a"]] {
+            for arguments in [
+                ["sim", "instances"], ["sim", "faults"], ["run", workflowPath("create-instance"), "--input", "identifier=a"],
+            ] {
                 let result = await sandbox.cairn(arguments)
                 #expect(result.status == 1, "\(arguments): \(result)")
                 #expect(result.err.contains("sim.corruptState"), "\(arguments): \(result)")

@@ -40,19 +40,23 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
 
     static let all: [BadFixture] = [
         BadFixture(name: "bad-changed-activity-type.decisionMismatch", source: "create-instance.completed", failsAt: 11) {
-            try edited($0, changing(11) { attributes in
-                guard case .activityTaskScheduled(var a) = attributes else { return attributes }
-                a.activityType.name = "rds.createSnapshot"
-                return .activityTaskScheduled(a)
-            })
+            try edited(
+                $0,
+                changing(11) { attributes in
+                    guard case .activityTaskScheduled(var a) = attributes else { return attributes }
+                    a.activityType.name = "rds.createSnapshot"
+                    return .activityTaskScheduled(a)
+                })
         },
         BadFixture(name: "bad-changed-input.decisionMismatch", source: "create-instance.completed", failsAt: 5) {
-            try edited($0, changing(5) { attributes in
-                guard case .activityTaskScheduled(var a) = attributes, var input = a.input.objectValue else { return attributes }
-                input["identifier"] = "orders-db-2"
-                a.input = .object(input)
-                return .activityTaskScheduled(a)
-            })
+            try edited(
+                $0,
+                changing(5) { attributes in
+                    guard case .activityTaskScheduled(var a) = attributes, var input = a.input.objectValue else { return attributes }
+                    input["identifier"] = "orders-db-2"
+                    a.input = .object(input)
+                    return .activityTaskScheduled(a)
+                })
         },
         // The `available` step's schedule (and its outcome) removed: its decision task records
         // nothing (as if cut by a crash), and the next one closes where the decider schedules it.
@@ -97,7 +101,9 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
             for record in records {
                 if case .event(let event) = record, event.eventId == 12 {
                     bytes += HistoryEditing.framedLine(
-                        payload: #"{"activityTaskProgressedEventAttributes":{"scheduledEventId":11},"eventId":12,"eventTimestamp":"\#(event.eventTimestamp.iso8601)","eventType":"ActivityTaskProgressed"}"#)
+                        payload:
+                            #"{"activityTaskProgressedEventAttributes":{"scheduledEventId":11},"eventId":12,"eventTimestamp":"\#(event.eventTimestamp.iso8601)","eventType":"ActivityTaskProgressed"}"#
+                    )
                 } else {
                     bytes += try HistoryFormat.line(for: record)
                 }

@@ -95,7 +95,8 @@ import WorkflowModel
 
     @Test func failedActivityFailsTheWorkflowWithItsReason() throws {
         var scenario = try Scenario(
-            #""steps": [{"id": "a", "activity": "noop", "compensation": {"activity": "noop"}}, {"id": "b", "activity": "noop"}, {"id": "c", "activity": "noop"}]"#)
+            #""steps": [{"id": "a", "activity": "noop", "compensation": {"activity": "noop"}}, {"id": "b", "activity": "noop"}, {"id": "c", "activity": "noop"}]"#
+        )
         scenario.decide()
         scenario.completed("a")
         scenario.decide()
@@ -121,7 +122,8 @@ import WorkflowModel
 
     @Test func failureCancelsOpenWorkAndWaitsForItBeforeClosing() throws {
         var scenario = try Scenario(
-            #""steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "after": []}, {"id": "soak", "timer": "1h", "after": []}]"#)
+            #""steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "after": []}, {"id": "soak", "timer": "1h", "after": []}]"#
+        )
         #expect(scenario.decide() == ["schedule a", "schedule b", "timer soak 1h"])
         scenario.failed("b")
         #expect(scenario.decide() == ["cancel a", "cancelTimer soak"])
@@ -200,13 +202,16 @@ import WorkflowModel
         #expect(last.map(\.summary) == ["fail StepFailed"])
         #expect(
             closingDetails(last)
-                == ["step": "four", "activityId": "four", "cause": "Boom", "message": "it broke", "rollback": "completed",
-                    "compensated": ["two", "one"]])
+                == [
+                    "step": "four", "activityId": "four", "cause": "Boom", "message": "it broke", "rollback": "completed",
+                    "compensated": ["two", "one"],
+                ])
     }
 
     @Test func rollbackOrderIsCompletionOrderNotFileOrder() throws {
         var scenario = try Scenario(
-            #""onFailure": "rollback", "steps": [{"id": "a", "activity": "noop", "compensation": {"activity": "noop"}}, {"id": "b", "activity": "noop", "after": [], "compensation": {"activity": "noop"}}, {"id": "c", "activity": "noop", "after": ["a", "b"]}]"#)
+            #""onFailure": "rollback", "steps": [{"id": "a", "activity": "noop", "compensation": {"activity": "noop"}}, {"id": "b", "activity": "noop", "after": [], "compensation": {"activity": "noop"}}, {"id": "c", "activity": "noop", "after": ["a", "b"]}]"#
+        )
         scenario.decide()
         scenario.completed("b")
         scenario.decide()
@@ -263,12 +268,18 @@ import WorkflowModel
         #expect(details["rollback"] == "incomplete")
         #expect(
             details["compensationFailures"]
-                == [["activityId": "compensate:two", "cause": "ActivityTimedOut", "message": .string("the \(type.rawValue) timeout expired")]])
+                == [
+                    [
+                        "activityId": "compensate:two", "cause": "ActivityTimedOut",
+                        "message": .string("the \(type.rawValue) timeout expired"),
+                    ]
+                ])
     }
 
     @Test func compensationUsesItsOwnRetryElseTheStepsPolicy() throws {
         var scenario = try Self.failedSaga(
-            #""onFailure": "rollback", "steps": [{"id": "one", "activity": "noop", "retry": {"maximumAttempts": 9}, "compensation": {"activity": "noop"}}, {"id": "two", "activity": "noop", "compensation": {"activity": "noop", "retry": {"maximumAttempts": 2}, "timeouts": {"startToClose": "7m"}}}, {"id": "three", "activity": "noop"}, {"id": "four", "activity": "noop"}]"#)
+            #""onFailure": "rollback", "steps": [{"id": "one", "activity": "noop", "retry": {"maximumAttempts": 9}, "compensation": {"activity": "noop"}}, {"id": "two", "activity": "noop", "compensation": {"activity": "noop", "retry": {"maximumAttempts": 2}, "timeouts": {"startToClose": "7m"}}}, {"id": "three", "activity": "noop"}, {"id": "four", "activity": "noop"}]"#
+        )
         let first = scenario.decideFully()
         let two = try #require(first.task("compensate:two"))
         #expect(two.retryPolicy == RetryPolicy(maximumAttempts: 2))
@@ -279,7 +290,8 @@ import WorkflowModel
     }
 
     @Test func rollbackWithNothingToCompensateClosesAtOnce() throws {
-        var scenario = try Scenario(#""onFailure": "rollback", "steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop"}]"#)
+        var scenario = try Scenario(
+            #""onFailure": "rollback", "steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop"}]"#)
         scenario.decide()
         scenario.completed("a")
         scenario.decide()
@@ -296,7 +308,8 @@ import WorkflowModel
     /// completed activity's compensation can undo it. It finishes, then it is compensated.
     @Test func inFlightCompensableWorkFinishesThenIsCompensated() throws {
         var scenario = try Scenario(
-            #""onFailure": "rollback", "steps": [{"id": "a", "activity": "noop", "compensation": {"activity": "noop", "input": {"undo": "${output.name}"}}}, {"id": "b", "activity": "noop", "after": []}]"#)
+            #""onFailure": "rollback", "steps": [{"id": "a", "activity": "noop", "compensation": {"activity": "noop", "input": {"undo": "${output.name}"}}}, {"id": "b", "activity": "noop", "after": []}]"#
+        )
         scenario.decide()
         scenario.failed("b")
         #expect(scenario.decide() == [])
@@ -319,7 +332,8 @@ import WorkflowModel
     /// rollback go on in the same decision task: nothing else will ever trigger another one.
     @Test func compensationTemplateErrorDoesNotStallTheRollback() throws {
         var scenario = try Self.failedSaga(
-            #""onFailure": "rollback", "steps": [{"id": "one", "activity": "noop", "compensation": {"activity": "noop", "input": {"undo": "${output.missing}"}}}, {"id": "two", "activity": "noop", "compensation": {"activity": "noop"}}, {"id": "three", "activity": "noop"}, {"id": "four", "activity": "noop"}]"#)
+            #""onFailure": "rollback", "steps": [{"id": "one", "activity": "noop", "compensation": {"activity": "noop", "input": {"undo": "${output.missing}"}}}, {"id": "two", "activity": "noop", "compensation": {"activity": "noop"}}, {"id": "three", "activity": "noop"}, {"id": "four", "activity": "noop"}]"#
+        )
         #expect(scenario.decide() == ["marker RollbackStarted", "schedule compensate:two"])
         scenario.completed("compensate:two")
         let decisions = scenario.decideFully()

@@ -76,33 +76,49 @@ import WorkflowModel
     }
 
     /// The canonical scenarios as exact event sequences (reliability T14).
-    @Test(arguments: [
-        ("create-instance.completed", [
-            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
-            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
-            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.workflowExecutionCompleted],
-        ]),
-        // Retries add no events: the same sequence as the happy path.
-        ("create-instance.retried", [
-            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
-            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
-            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.workflowExecutionCompleted],
-        ]),
-        ("create-instance.failed", [
-            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
-            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
-            [.activityTaskStarted, .activityTaskFailed], decisionTask, [.workflowExecutionFailed],
-        ]),
-        ("create-instance.canceled", [
-            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
-            [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
-            [.workflowExecutionCancelRequested], decisionTask, [.activityTaskCancelRequested],
-            [.activityTaskStarted, .activityTaskCanceled], decisionTask, [.workflowExecutionCanceled],
-        ]),
-        ("short-deadline.timed-out", [
-            [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled], [.workflowExecutionTimedOut],
-        ]),
-    ] as [(String, [[EventType]])])
+    @Test(
+        arguments: [
+            (
+                "create-instance.completed",
+                [
+                    [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
+                    [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
+                    [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.workflowExecutionCompleted],
+                ]
+            ),
+            // Retries add no events: the same sequence as the happy path.
+            (
+                "create-instance.retried",
+                [
+                    [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
+                    [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
+                    [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.workflowExecutionCompleted],
+                ]
+            ),
+            (
+                "create-instance.failed",
+                [
+                    [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
+                    [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
+                    [.activityTaskStarted, .activityTaskFailed], decisionTask, [.workflowExecutionFailed],
+                ]
+            ),
+            (
+                "create-instance.canceled",
+                [
+                    [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled],
+                    [.activityTaskStarted, .activityTaskCompleted], decisionTask, [.activityTaskScheduled],
+                    [.workflowExecutionCancelRequested], decisionTask, [.activityTaskCancelRequested],
+                    [.activityTaskStarted, .activityTaskCanceled], decisionTask, [.workflowExecutionCanceled],
+                ]
+            ),
+            (
+                "short-deadline.timed-out",
+                [
+                    [.workflowExecutionStarted], decisionTask, [.activityTaskScheduled], [.workflowExecutionTimedOut],
+                ]
+            ),
+        ] as [(String, [[EventType]])])
     func canonicalScenarioHasTheExpectedEventSequence(_ name: String, _ expected: [[EventType]]) throws {
         let fixture = try GoldenFixture.load(name)
         #expect(fixture.events.map(\.eventType) == expected.flatMap { $0 })

@@ -203,7 +203,8 @@ enum GoldenPaths {
     /// Whether this run records fixtures instead of comparing them.
     static var isRecording: Bool { ProcessInfo.processInfo.environment["CAIRN_RECORD_GOLDENS"] == "1" }
 
-    static let acceptHint = "to accept the engine's new output, run `CAIRN_RECORD_GOLDENS=1 swift test --filter "
+    static let acceptHint =
+        "to accept the engine's new output, run `CAIRN_RECORD_GOLDENS=1 swift test --filter "
         + "GoldenHistoryTests/engineStillWritesTheCommittedHistory`, then `CAIRN_RECORD_GOLDENS=1 swift test --filter "
         + "BadFixtureTests/fixtureIsDerivedFromItsGolden`, and review the diff (Tests/WorkflowDeciderTests/Fixtures/README.md)"
 }

@@ -74,7 +74,8 @@ import WorkflowModel
 
     @Test func helpersAppendTheDocumentedEvents() throws {
         var scenario = try Scenario(
-            #""steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "after": []}, {"id": "t", "timer": "1m", "after": []}]"#)
+            #""steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "after": []}, {"id": "t", "timer": "1m", "after": []}]"#
+        )
         #expect(scenario.history.events.map(\.eventType) == [.workflowExecutionStarted])
         scenario.decide()
         #expect(
@@ -94,7 +95,9 @@ import WorkflowModel
         #expect(appended { $0.cancelRequested() } == [.workflowExecutionCancelRequested])
         #expect(appended { $0.decisionTaskStarted() } == [.decisionTaskScheduled, .decisionTaskStarted])
         #expect(
-            appended { $0.decisionTask([]) } == [.decisionTaskTimedOut, .decisionTaskScheduled, .decisionTaskStarted, .decisionTaskCompleted],
+            appended { $0.decisionTask([]) } == [
+                .decisionTaskTimedOut, .decisionTaskScheduled, .decisionTaskStarted, .decisionTaskCompleted,
+            ],
             "a started task that never completed times out first")
         #expect(appended { $0.executionTimedOut() } == [.workflowExecutionTimedOut])
         // Ids are contiguous; each batch is one tick after the previous one.

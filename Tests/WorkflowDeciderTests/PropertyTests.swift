@@ -68,7 +68,8 @@ enum Corpus {
         case "template-error":
             return try run(
                 name,
-                #""steps": [{"id": "a", "activity": "noop", "input": {"present": 1}}, {"id": "b", "activity": "noop", "input": {"x": "${steps.a.output.absent}"}}]"#)
+                #""steps": [{"id": "a", "activity": "noop", "input": {"present": 1}}, {"id": "b", "activity": "noop", "input": {"x": "${steps.a.output.absent}"}}]"#
+            )
         default:
             Issue.record("unknown corpus entry \(name)")
             throw GoldenFixture.FixtureError()
@@ -147,7 +148,8 @@ enum Corpus {
                 let rest = Decider.evaluate(definition: entry.definition, state: history.state).decisions
                 #expect(
                     rest == Array(decisions[cut...]),
-                    "\(name) at event \(prefix.count), cut after \(cut): \(rest.map(\.summary)) instead of \(decisions[cut...].map(\.summary))")
+                    "\(name) at event \(prefix.count), cut after \(cut): \(rest.map(\.summary)) instead of \(decisions[cut...].map(\.summary))"
+                )
             }
             var timedOut = HistoryBuilder(continuing: prefix)
             timedOut.decisionTaskStarted()
@@ -227,7 +229,8 @@ enum Corpus {
     /// still written in canonical order.
     @Test func trickyKeysAreWrittenInCanonicalOrder() throws {
         var scenario = try Scenario(
-            #""steps": [{"id": "a", "activity": "noop", "input": {"B": 1, "a": 2, "item10": 3, "item9": 4, "\u00e9": 5, "z": {"Y": 1, "x": 2}}}]"#)
+            #""steps": [{"id": "a", "activity": "noop", "input": {"B": 1, "a": 2, "item10": 3, "item9": 4, "\u00e9": 5, "z": {"Y": 1, "x": 2}}}]"#
+        )
         scenario.decide()
         let event = try #require(scenario.history.events.last)
         let line = String(decoding: try HistoryFormat.line(for: .event(event)), as: UTF8.self)

@@ -80,7 +80,8 @@ import WorkflowModel
 
     @Test func stepsRunInFileOrderAndReadEarlierOutputs() throws {
         var scenario = try Scenario(
-            #""steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "input": {"source": "${steps.a.output.id}"}}], "output": {"last": "${steps.b.output.source}"}"#)
+            #""steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "input": {"source": "${steps.a.output.id}"}}], "output": {"last": "${steps.b.output.source}"}"#
+        )
         #expect(scenario.decide() == ["schedule a"])
         #expect(scenario.next.isEmpty, "nothing new while a runs")
         scenario.completed("a", ["id": "x-1"])
@@ -95,7 +96,8 @@ import WorkflowModel
 
     @Test func afterRunsIndependentStepsInParallelAndJoins() throws {
         var scenario = try Scenario(
-            #""steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "after": []}, {"id": "c", "activity": "noop", "after": ["a", "b"]}, {"id": "d", "activity": "noop"}]"#)
+            #""steps": [{"id": "a", "activity": "noop"}, {"id": "b", "activity": "noop", "after": []}, {"id": "c", "activity": "noop", "after": ["a", "b"]}, {"id": "d", "activity": "noop"}]"#
+        )
         #expect(scenario.decide() == ["schedule a", "schedule b"])
         scenario.completed("b")
         #expect(scenario.decide() == [], "c waits for a as well")
@@ -109,7 +111,8 @@ import WorkflowModel
 
     @Test func diamondFansOutAfterItsRoot() throws {
         var scenario = try Scenario(
-            #""steps": [{"id": "root", "activity": "noop"}, {"id": "left", "activity": "noop", "after": ["root"]}, {"id": "right", "activity": "noop", "after": ["root"]}, {"id": "join", "activity": "noop", "after": ["left", "right"]}]"#)
+            #""steps": [{"id": "root", "activity": "noop"}, {"id": "left", "activity": "noop", "after": ["root"]}, {"id": "right", "activity": "noop", "after": ["root"]}, {"id": "join", "activity": "noop", "after": ["left", "right"]}]"#
+        )
         #expect(scenario.decide() == ["schedule root"])
         scenario.completed("root")
         #expect(scenario.decide() == ["schedule left", "schedule right"])
@@ -159,10 +162,11 @@ import WorkflowModel
             #expect(scenario.decide() == expected, "after \(close) closed")
             #expect(scenario.state.openActivities.count <= 2, "never more than concurrency open")
         }
-        #expect(scenario.state.closeEvent.map { event -> JSONValue? in
-            if case .workflowExecutionCompleted(let completed) = event.attributes { return completed.result }
-            return nil
-        } == [10, 11, 12, 13, 14])
+        #expect(
+            scenario.state.closeEvent.map { event -> JSONValue? in
+                if case .workflowExecutionCompleted(let completed) = event.attributes { return completed.result }
+                return nil
+            } == [10, 11, 12, 13, 14])
     }
 
     @Test func forEachOverAnEmptyListCompletesAtOnceWithAnEmptyArray() throws {

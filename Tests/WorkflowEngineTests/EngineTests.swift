@@ -154,7 +154,8 @@ import WorkflowModel
         #expect(failed.details["cause"] == "InvalidParameterValue")
         #expect(failed.details["rollback"] == "completed")
         #expect(failed.details["compensated"] == ["two", "one"])
-        #expect(history.events.contains { if case .markerRecorded(let m) = $0.attributes { m.markerName == "RollbackStarted" } else { false } })
+        #expect(
+            history.events.contains { if case .markerRecorded(let m) = $0.attributes { m.markerName == "RollbackStarted" } else { false } })
         try ReplayVerifier.verify(definition: definition, history: history.events, catalog: testCatalog)
     }
 

@@ -94,7 +94,11 @@ struct Harness {
             store: store, handlers: handlers, clock: clock,
             configuration: EngineConfiguration(
                 workerCount: workers, identity: "test", catalog: testCatalog,
-                makeRunId: { runIds.withLock { $0 += 1; return "run-\($0)" } }),
+                makeRunId: {
+                    runIds.withLock {
+                        $0 += 1; return "run-\($0)"
+                    }
+                }),
             loadDefinition: { _, _ in definitionCopy }, observer: recorder.observer)
     }
 
@@ -127,9 +131,11 @@ func eventually(_ what: String, _ condition: () async -> Bool) async {
     Issue.record("timed out waiting for: \(what)")
 }
 
-func step(_ id: String, after: [String]? = nil, compensation: Compensation? = nil, retry: RetryPolicy? = nil,
-          timeouts: TimeoutOverrides = TimeoutOverrides(), input: JSONValue = [:], forEach: String? = nil,
-          concurrency: Int? = nil, when: Condition? = nil) -> Step {
+func step(
+    _ id: String, after: [String]? = nil, compensation: Compensation? = nil, retry: RetryPolicy? = nil,
+    timeouts: TimeoutOverrides = TimeoutOverrides(), input: JSONValue = [:], forEach: String? = nil,
+    concurrency: Int? = nil, when: Condition? = nil
+) -> Step {
     Step(
         id: id, kind: .activity(type: "test.work", input: try! TemplateParser.parse(input)), after: after,
         forEach: forEach.map { try! TemplateParser.parseString($0) }, concurrency: concurrency, when: when,

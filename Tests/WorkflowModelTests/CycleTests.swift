@@ -14,9 +14,10 @@ import WorkflowModel
     }
 
     @Test func twoCycle() {
-        #expect(cycles([waitStep("a", "\"after\": [\"b\"]"), waitStep("b", "\"after\": [\"a\"]")]) == [
-            "/steps/0/after  a → b → a"
-        ])
+        #expect(
+            cycles([waitStep("a", "\"after\": [\"b\"]"), waitStep("b", "\"after\": [\"a\"]")]) == [
+                "/steps/0/after  a → b → a"
+            ])
     }
 
     @Test func longCycleThroughImplicitDependencies() {

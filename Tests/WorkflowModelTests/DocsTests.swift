@@ -10,14 +10,16 @@ import WorkflowModel
 
     @Test func everyCodeIsDocumented() throws {
         let doc = try text("docs/error-codes.md")
-        let codes = Diagnostic.Code.Workflow.all + Diagnostic.Code.Activity.all + Diagnostic.Code.Input.all
+        let codes =
+            Diagnostic.Code.Workflow.all + Diagnostic.Code.Activity.all + Diagnostic.Code.Input.all
             + JSONSyntaxError.Code.all
         #expect(codes.filter { !doc.contains("`\($0)`") } == [])
     }
 
     @Test func everyFieldIsDocumented() throws {
         let doc = try text("docs/workflow-format.md")
-        let fields = WorkflowFields.topLevel + WorkflowFields.inputSpec + WorkflowFields.defaults + WorkflowFields.step
+        let fields =
+            WorkflowFields.topLevel + WorkflowFields.inputSpec + WorkflowFields.defaults + WorkflowFields.step
             + WorkflowFields.retry + WorkflowFields.timeouts + WorkflowFields.compensation + WorkflowFields.condition
         #expect(fields.filter { !doc.contains("`\($0)`") } == [])
     }

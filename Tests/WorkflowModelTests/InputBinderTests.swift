@@ -71,9 +71,10 @@ import WorkflowModel
     }
 
     @Test func everyProblemAtOnce() {
-        #expect(codes(bind([("multiAZ", "yes"), ("colour", "red"), ("storage", "true")])) == [
-            "input.invalidJSON", "input.unknown", "input.missing", "input.wrongType",
-        ])
+        #expect(
+            codes(bind([("multiAZ", "yes"), ("colour", "red"), ("storage", "true")])) == [
+                "input.invalidJSON", "input.unknown", "input.missing", "input.wrongType",
+            ])
     }
 
     @Test func secretValuesAreNeverEchoed() {

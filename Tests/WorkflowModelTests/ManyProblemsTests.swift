@@ -23,20 +23,21 @@ import WorkflowModel
     @Test func everyProblemIsReported() {
         let outcome = validate(Self.text)
         #expect(outcome.definition == nil)
-        #expect(summary(outcome) == [
-            "workflow.unsupportedFormat@/format",
-            "workflow.invalidName@/name",
-            "workflow.unknownField@/colour",
-            "workflow.invalidInputSpec@/inputs/region/type",
-            "activity.missingInputField@/steps/0/input",
-            "workflow.unknownInput@/steps/0/input/region",
-            "workflow.dependencyCycle@/steps/0/after",
-            "workflow.unknownActivityType@/steps/1/activity",
-            "workflow.invalidDuration@/steps/1/timeouts/heartbeat",
-            "workflow.duplicateStepId@/steps/2/id",
-            "workflow.forEachOnTimer@/steps/2/forEach",
-            "workflow.unknownStep@/output",
-        ])
+        #expect(
+            summary(outcome) == [
+                "workflow.unsupportedFormat@/format",
+                "workflow.invalidName@/name",
+                "workflow.unknownField@/colour",
+                "workflow.invalidInputSpec@/inputs/region/type",
+                "activity.missingInputField@/steps/0/input",
+                "workflow.unknownInput@/steps/0/input/region",
+                "workflow.dependencyCycle@/steps/0/after",
+                "workflow.unknownActivityType@/steps/1/activity",
+                "workflow.invalidDuration@/steps/1/timeouts/heartbeat",
+                "workflow.duplicateStepId@/steps/2/id",
+                "workflow.forEachOnTimer@/steps/2/forEach",
+                "workflow.unknownStep@/output",
+            ])
         let positions = outcome.diagnostics.map { [$0.line ?? 0, $0.column ?? 0] }
         #expect(positions == positions.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) })
         #expect(outcome.diagnostics.first?.line == 2)

@@ -33,15 +33,18 @@ import WorkflowModel
         let graph = StepGraph(steps: definition.steps)
         #expect(graph.dependencies["replicas"] == ["primaryAvailable"])
         #expect(graph.ancestors(of: "replicasAvailable") == ["primary", "primaryAvailable", "replicas"])
-        #expect(definition.inputs.map(\.name) == [
-            "identifier", "primaryRegion", "replicaRegions", "engine", "instanceClass", "allocatedStorage",
-        ])
+        #expect(
+            definition.inputs.map(\.name) == [
+                "identifier", "primaryRegion", "replicaRegions", "engine", "instanceClass", "allocatedStorage",
+            ])
         #expect(definition.inputs[0].isRequired)
         #expect(definition.inputs[2].type == .array && definition.inputs[2].itemType == .string)
         #expect(definition.onFailure == .rollback && definition.onCancel == .halt)
         #expect(definition.executionTimeout == .hours(12))
-        #expect(definition.defaults.retry == RetryPolicy(
-            initialInterval: .seconds(5), backoffCoefficient: 2, maximumInterval: .minutes(2), maximumAttempts: 5))
+        #expect(
+            definition.defaults.retry
+                == RetryPolicy(
+                    initialInterval: .seconds(5), backoffCoefficient: 2, maximumInterval: .minutes(2), maximumAttempts: 5))
 
         let replicas = try #require(definition.step("replicas"))
         guard case .expression(let loop)? = replicas.forEach else { Issue.record("forEach"); return }
@@ -54,19 +57,24 @@ import WorkflowModel
             return
         }
         #expect(waitLoop.root == .stepOutput("replicas"))
-        #expect(definition.step("primaryAvailable")?.timeouts == TimeoutOverrides(
-            startToClose: .after(.hours(2)), heartbeat: .after(.minutes(2))))
+        #expect(
+            definition.step("primaryAvailable")?.timeouts
+                == TimeoutOverrides(
+                    startToClose: .after(.hours(2)), heartbeat: .after(.minutes(2))))
         #expect(definition.output != nil)
     }
 
     @Test func restoreAndConfigure() throws {
         let definition = try definition("restore-and-configure")
-        #expect(definition.steps.map(\.id) == [
-            "restore", "restored", "configure", "configured", "masterPassword", "masterPasswordApplied", "userPasswords",
-        ])
+        #expect(
+            definition.steps.map(\.id) == [
+                "restore", "restored", "configure", "configured", "masterPassword", "masterPasswordApplied", "userPasswords",
+            ])
         #expect(StepGraph(steps: definition.steps).topologicalOrder() == definition.steps.map(\.id))
-        #expect(definition.defaults.retry == RetryPolicy(
-            initialInterval: .seconds(5), maximumInterval: .minutes(1), maximumAttempts: 5))
+        #expect(
+            definition.defaults.retry
+                == RetryPolicy(
+                    initialInterval: .seconds(5), maximumInterval: .minutes(1), maximumAttempts: 5))
         #expect(definition.step("restore")?.compensation?.activity == "rds.deleteInstance")
         #expect(definition.steps.filter { $0.compensation != nil }.count == 1)
         #expect(definition.steps.allSatisfy { $0.forEach == nil && $0.when == nil })
@@ -76,9 +84,11 @@ import WorkflowModel
         let definition = try definition("create-instance")
         #expect(definition.steps.map(\.id) == ["instance", "available"])
         #expect(definition.onFailure == .halt)
-        #expect(definition.step("instance")?.retry == RetryPolicy(
-            initialInterval: .seconds(2), maximumInterval: .minutes(1), maximumAttempts: 6,
-            nonRetryableErrors: ["StorageQuotaExceeded"]))
+        #expect(
+            definition.step("instance")?.retry
+                == RetryPolicy(
+                    initialInterval: .seconds(2), maximumInterval: .minutes(1), maximumAttempts: 6,
+                    nonRetryableErrors: ["StorageQuotaExceeded"]))
         #expect(definition.step("available")?.retry == nil)
         #expect(definition.inputs.first { $0.name == "allocatedStorage" }?.defaultValue == 20)
         guard case .activity(let type, let input)? = definition.step("available")?.kind else {

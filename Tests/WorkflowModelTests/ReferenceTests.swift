@@ -23,9 +23,10 @@ import WorkflowModel
         #expect(summary(validate(workflow([when]))) == ["workflow.itemOutsideForEach@/steps/0/when"])
         let forEach = loopStep().replacing("${input.ids}", with: "${item}")
         #expect(summary(validate(workflow([forEach]))) == ["workflow.itemOutsideForEach@/steps/0/forEach"])
-        #expect(summary(validate(workflow([waitStep("a")], output: "\"${index}\""))) == [
-            "workflow.itemOutsideForEach@/output"
-        ])
+        #expect(
+            summary(validate(workflow([waitStep("a")], output: "\"${index}\""))) == [
+                "workflow.itemOutsideForEach@/output"
+            ])
     }
 
     @Test func forEachOutputIsAnArray() {
@@ -33,12 +34,14 @@ import WorkflowModel
             waitStep("w", input: "\"region\": \"us-east-1\", \"identifier\": \"${steps.r.output\(path)}\"")
         }
         #expect(validate(workflow([loopStep(), reader("[0].identifier")])).diagnostics == [])
-        #expect(summary(validate(workflow([loopStep(), reader(".identifier")]))) == [
-            "workflow.unknownOutputField@/steps/1/input/identifier"
-        ])
-        #expect(summary(validate(workflow([loopStep(), reader("[0].identifer")]))) == [
-            "workflow.unknownOutputField@/steps/1/input/identifier"
-        ])
+        #expect(
+            summary(validate(workflow([loopStep(), reader(".identifier")]))) == [
+                "workflow.unknownOutputField@/steps/1/input/identifier"
+            ])
+        #expect(
+            summary(validate(workflow([loopStep(), reader("[0].identifer")]))) == [
+                "workflow.unknownOutputField@/steps/1/input/identifier"
+            ])
     }
 
     @Test func timerOutputHasNoMembers() {
@@ -52,7 +55,10 @@ import WorkflowModel
     }
 
     @Test func outputMayReadAnyStepAndExecution() {
-        let outcome = validate(workflow([waitStep("a"), waitStep("b", "\"after\": []")], output: "{ \"a\": \"${steps.a.output.arn}\", \"b\": \"${steps.b.output}\", \"id\": \"${execution.id}\" }"))
+        let outcome = validate(
+            workflow(
+                [waitStep("a"), waitStep("b", "\"after\": []")],
+                output: "{ \"a\": \"${steps.a.output.arn}\", \"b\": \"${steps.b.output}\", \"id\": \"${execution.id}\" }"))
         #expect(outcome.diagnostics == [])
     }
 
@@ -71,18 +77,22 @@ import WorkflowModel
         guard case .all(let parts)? = definition.steps[0].when else { Issue.record("all"); return }
         #expect(parts.count == 3)
 
-        #expect(summary(validate(workflow([waitStep("a", "\"when\": \"is ${input.region}\"")]))) == [
-            "workflow.invalidCondition@/steps/0/when"
-        ])
-        #expect(summary(validate(workflow([waitStep("a", "\"when\": { \"all\": [] }")]))) == [
-            "workflow.invalidCondition@/steps/0/when/all"
-        ])
-        #expect(summary(validate(workflow([waitStep("a", "\"when\": { \"not\": true, \"all\": [\"${input.region}\"] }")]))) == [
-            "workflow.invalidCondition@/steps/0/when"
-        ])
-        #expect(summary(validate(workflow([waitStep("a", "\"when\": { \"equal\": [1, 1] }")]))) == [
-            "workflow.unknownField@/steps/0/when/equal"
-        ])
+        #expect(
+            summary(validate(workflow([waitStep("a", "\"when\": \"is ${input.region}\"")]))) == [
+                "workflow.invalidCondition@/steps/0/when"
+            ])
+        #expect(
+            summary(validate(workflow([waitStep("a", "\"when\": { \"all\": [] }")]))) == [
+                "workflow.invalidCondition@/steps/0/when/all"
+            ])
+        #expect(
+            summary(validate(workflow([waitStep("a", "\"when\": { \"not\": true, \"all\": [\"${input.region}\"] }")]))) == [
+                "workflow.invalidCondition@/steps/0/when"
+            ])
+        #expect(
+            summary(validate(workflow([waitStep("a", "\"when\": { \"equal\": [1, 1] }")]))) == [
+                "workflow.unknownField@/steps/0/when/equal"
+            ])
     }
 
     @Test func forEachMustBeOneExpression() {
@@ -111,7 +121,8 @@ import WorkflowModel
 
 /// Secrets: references only, never values.
 @Suite struct SecretTests {
-    let create = "{ \"id\": \"a\", \"activity\": \"rds.createInstance\", \"input\": { \"region\": \"r\", \"identifier\": \"i\", \"engine\": \"postgres\", \"instanceClass\": \"c\", \"masterUserPassword\": VALUE } }"
+    let create =
+        "{ \"id\": \"a\", \"activity\": \"rds.createInstance\", \"input\": { \"region\": \"r\", \"identifier\": \"i\", \"engine\": \"postgres\", \"instanceClass\": \"c\", \"masterUserPassword\": VALUE } }"
 
     func password(_ value: String, inputType: String = "secretRef") -> ValidationOutcome {
         let text = workflow([create.replacing("VALUE", with: value)]).replacing(
@@ -146,7 +157,8 @@ import WorkflowModel
     }
 
     @Test func secretSoundingFieldsOfFreeFormActivities() {
-        let noop = "{ \"id\": \"n\", \"activity\": \"noop\", \"input\": { \"dbPassword\": \"hunter2\", \"apiSecret\": \"${input.region}\", \"note\": \"x\" } }"
+        let noop =
+            "{ \"id\": \"n\", \"activity\": \"noop\", \"input\": { \"dbPassword\": \"hunter2\", \"apiSecret\": \"${input.region}\", \"note\": \"x\" } }"
         #expect(summary(validate(workflow([noop]))) == ["activity.secretLiteral@/steps/0/input/dbPassword"])
     }
 }
@@ -167,10 +179,11 @@ import WorkflowModel
             }
             """
         let unknown = validate(text).diagnostics.filter { $0.code == "workflow.unknownField" }
-        #expect(unknown.map(\.pointer) == [
-            "/extra", "/inputs/a/requird", "/defaults/retries", "/defaults/retry/maxAttempts", "/defaults/timeouts/hearbeat",
-            "/steps/0/inputs", "/steps/0/compensation/inputs", "/steps/0/when/comment",
-        ])
+        #expect(
+            unknown.map(\.pointer) == [
+                "/extra", "/inputs/a/requird", "/defaults/retries", "/defaults/retry/maxAttempts", "/defaults/timeouts/hearbeat",
+                "/steps/0/inputs", "/steps/0/compensation/inputs", "/steps/0/when/comment",
+            ])
         #expect(unknown[1].message.contains("did you mean \"required\"?"))
         #expect(unknown[5].line == 6 && unknown[5].column == 52)
     }

@@ -54,7 +54,8 @@ import WorkflowModel
         func walk(_ value: JSONValue, _ path: String) {
             switch value {
             case .object(let object):
-                let freeForm = path.hasPrefix("/$defs/input.")
+                let freeForm =
+                    path.hasPrefix("/$defs/input.")
                     && ActivityCatalog.builtIn.spec(String(path.dropFirst("/$defs/input.".count)))?.acceptsOtherFields == true
                 if object["type"] == "object", object["properties"] != nil, object["additionalProperties"] != .bool(false), !freeForm {
                     open.append(path)

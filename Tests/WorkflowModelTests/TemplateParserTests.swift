@@ -14,51 +14,70 @@ import Testing
 
     static func failure(_ message: String) -> Outcome { .failure(TemplateSyntaxError(message: message)) }
 
-    @Test(arguments: [
-        ("", .success(.literal(""))),
-        ("plain", .success(.literal("plain"))),
-        ("$", .success(.literal("$"))),
-        ("a $ b $", .success(.literal("a $ b $"))),
-        ("$${", .success(.literal("${"))),
-        ("$${input.x}", .success(.literal("${input.x}"))),
-        ("$$x", .success(.literal("$$x"))),
-        ("$$$${a}", .success(.literal("$$${a}"))),
-        ("${", failure(#""${" is not closed by "}"; write "$${" for a literal "${""#)),
-        ("x ${input.a", failure(#""${" is not closed by "}"; write "$${" for a literal "${""#)),
-        ("${input.a}", .success(expression(.input("a"), [], "input.a"))),
-        ("${ input.a\t}", .success(expression(.input("a"), [], "input.a"))),
-        ("${a.b[0].c}", failure(#""${a.b[0].c}" must start with input, steps, item, index, output or execution, not "a""#)),
-        ("${steps.s.output.b[0].c}", .success(expression(.stepOutput("s"), [.key("b"), .index(0), .key("c")], "steps.s.output.b[0].c"))),
-        ("${item[2][10]}", .success(expression(.item, [.index(2), .index(10)], "item[2][10]"))),
-        ("${output[+1]}", .success(expression(.output, [.index(1)], "output[+1]"))),
-        ("${item[-1]}", failure(#""${item[-1]}": write an index as [0], [1], ..."#)),
-        ("${item[}", failure(#""${item[}": write an index as [0], [1], ..."#)),
-        ("${item[0]x}", failure(#""${item[0]x}": expected "." or "[" after "]""#)),
-        ("${item[0].}", failure(#""${item[0].}" ends with ".""#)),
-        ("${item.}", failure(#""${item.}" ends with ".""#)),
-        ("${.item}", failure(#""${.item}" has an empty name"#)),
-        ("${item..a}", failure(#""${item..a}" has an empty name"#)),
-        ("${[0]}", failure(#""${[0]}" starts with "[""#)),
-        ("${}", failure(#""${}" is empty"#)),
-        ("${  }", failure(#""${}" is empty"#)),
-        ("${item.é}", failure(#""${item.é}" contains "é"; names use letters, digits, _ and -"#)),
-        ("${index.x}", failure(#""${index}" has no members"#)),
-        ("${execution.runId}", .success(expression(.execution("runId"), [], "execution.runId"))),
-        ("${execution.pid}", failure(#""${execution.pid}": execution has only "id" and "runId""#)),
-        ("${steps.s}", failure(#""${steps.s}" must read "steps.s.output""#)),
-        ("${input}", failure(#""${input}" needs an input name after "input.""#)),
-        ("a-${item}-b", .success(.interpolated([.text("a-"), .expression(Expression(root: .item, path: [], source: "item")), .text("-b")]))),
-        ("${item}${index}", .success(.interpolated([
-            .expression(Expression(root: .item, path: [], source: "item")),
-            .expression(Expression(root: .index, path: [], source: "index")),
-        ]))),
-        ("$${x} ${item} }", .success(.interpolated([
-            .text("${x} "), .expression(Expression(root: .item, path: [], source: "item")), .text(" }"),
-        ]))),
-        ("é😀${item.a-b_c}", .success(.interpolated([
-            .text("é😀"), .expression(Expression(root: .item, path: [.key("a-b_c")], source: "item.a-b_c")),
-        ]))),
-    ] as [(String, Outcome)])
+    @Test(
+        arguments: [
+            ("", .success(.literal(""))),
+            ("plain", .success(.literal("plain"))),
+            ("$", .success(.literal("$"))),
+            ("a $ b $", .success(.literal("a $ b $"))),
+            ("$${", .success(.literal("${"))),
+            ("$${input.x}", .success(.literal("${input.x}"))),
+            ("$$x", .success(.literal("$$x"))),
+            ("$$$${a}", .success(.literal("$$${a}"))),
+            ("${", failure(#""${" is not closed by "}"; write "$${" for a literal "${""#)),
+            ("x ${input.a", failure(#""${" is not closed by "}"; write "$${" for a literal "${""#)),
+            ("${input.a}", .success(expression(.input("a"), [], "input.a"))),
+            ("${ input.a\t}", .success(expression(.input("a"), [], "input.a"))),
+            ("${a.b[0].c}", failure(#""${a.b[0].c}" must start with input, steps, item, index, output or execution, not "a""#)),
+            (
+                "${steps.s.output.b[0].c}",
+                .success(expression(.stepOutput("s"), [.key("b"), .index(0), .key("c")], "steps.s.output.b[0].c"))
+            ),
+            ("${item[2][10]}", .success(expression(.item, [.index(2), .index(10)], "item[2][10]"))),
+            ("${output[+1]}", .success(expression(.output, [.index(1)], "output[+1]"))),
+            ("${item[-1]}", failure(#""${item[-1]}": write an index as [0], [1], ..."#)),
+            ("${item[}", failure(#""${item[}": write an index as [0], [1], ..."#)),
+            ("${item[0]x}", failure(#""${item[0]x}": expected "." or "[" after "]""#)),
+            ("${item[0].}", failure(#""${item[0].}" ends with ".""#)),
+            ("${item.}", failure(#""${item.}" ends with ".""#)),
+            ("${.item}", failure(#""${.item}" has an empty name"#)),
+            ("${item..a}", failure(#""${item..a}" has an empty name"#)),
+            ("${[0]}", failure(#""${[0]}" starts with "[""#)),
+            ("${}", failure(#""${}" is empty"#)),
+            ("${  }", failure(#""${}" is empty"#)),
+            ("${item.é}", failure(#""${item.é}" contains "é"; names use letters, digits, _ and -"#)),
+            ("${index.x}", failure(#""${index}" has no members"#)),
+            ("${execution.runId}", .success(expression(.execution("runId"), [], "execution.runId"))),
+            ("${execution.pid}", failure(#""${execution.pid}": execution has only "id" and "runId""#)),
+            ("${steps.s}", failure(#""${steps.s}" must read "steps.s.output""#)),
+            ("${input}", failure(#""${input}" needs an input name after "input.""#)),
+            (
+                "a-${item}-b",
+                .success(.interpolated([.text("a-"), .expression(Expression(root: .item, path: [], source: "item")), .text("-b")]))
+            ),
+            (
+                "${item}${index}",
+                .success(
+                    .interpolated([
+                        .expression(Expression(root: .item, path: [], source: "item")),
+                        .expression(Expression(root: .index, path: [], source: "index")),
+                    ]))
+            ),
+            (
+                "$${x} ${item} }",
+                .success(
+                    .interpolated([
+                        .text("${x} "), .expression(Expression(root: .item, path: [], source: "item")), .text(" }"),
+                    ]))
+            ),
+            (
+                "é😀${item.a-b_c}",
+                .success(
+                    .interpolated([
+                        .text("é😀"), .expression(Expression(root: .item, path: [.key("a-b_c")], source: "item.a-b_c")),
+                    ]))
+            ),
+        ] as [(String, Outcome)])
     func edgeCases(text: String, expected: Outcome) {
         #expect(Self.parse(text) == expected)
         #expect(Self.parse(text) == Result { () throws(TemplateSyntaxError) in try ReferenceTemplateParser.parseString(text) })

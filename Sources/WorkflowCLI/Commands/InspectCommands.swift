@@ -79,7 +79,8 @@ enum ShowCommand {
         let loaded = try LoadedExecution.load(id, from: store)
         let summary = loaded.summary()
         // A damaged history stops at its last intact event; its open steps are not counted up to now.
-        let now = loaded.quarantine == nil ? SystemWallClock().now() : loaded.recovered.events.last?.eventTimestamp ?? SystemWallClock().now()
+        let now =
+            loaded.quarantine == nil ? SystemWallClock().now() : loaded.recovered.events.last?.eventTimestamp ?? SystemWallClock().now()
         if invocation.arguments.flag("json") {
             invocation.console.line(summary.json(now: now).prettyString())
             return ExitStatus.success
@@ -180,7 +181,8 @@ enum HistoryCommand {
     /// One line per event: id, time, type and the attributes that matter most.
     static func describe(_ event: HistoryEvent) -> String {
         let id = String(event.eventId)
-        let head = String(repeating: " ", count: max(0, 6 - id.count)) + id + "  " + event.eventTimestamp.iso8601 + "  "
+        let head =
+            String(repeating: " ", count: max(0, 6 - id.count)) + id + "  " + event.eventTimestamp.iso8601 + "  "
             + event.eventType.rawValue
         var detail = ""
         switch event.attributes {

@@ -25,7 +25,8 @@ enum RunCommand {
         options: [
             OptionSpec(name: "input", takesValue: true, repeatable: true, help: "a workflow input", valueName: "NAME=VALUE"),
             OptionSpec(name: "input-file", takesValue: true, help: "a JSON object of inputs (--input overrides it)", valueName: "FILE"),
-            OptionSpec(name: "id", takesValue: true, help: "the execution (workflow) id; default <workflow>-<time>-<random>", valueName: "ID"),
+            OptionSpec(
+                name: "id", takesValue: true, help: "the execution (workflow) id; default <workflow>-<time>-<random>", valueName: "ID"),
             simSpeedOption,
         ],
         run: run)
@@ -37,7 +38,9 @@ enum RunCommand {
         let outcome = try ValidateCommand.validateFile(file)
         guard let definition = outcome.definition, let definitionJSON = outcome.canonicalJSON else {
             for diagnostic in outcome.diagnostics { console.error(diagnostic.formatted(file: file)) }
-            throw CLIError.usage("\(file) is not a valid workflow (\(outcome.diagnostics.count) problem\(outcome.diagnostics.count == 1 ? "" : "s")); nothing was started")
+            throw CLIError.usage(
+                "\(file) is not a valid workflow (\(outcome.diagnostics.count) problem\(outcome.diagnostics.count == 1 ? "" : "s")); nothing was started"
+            )
         }
         let input = try bindInputs(invocation, definition: definition)
         _ = try EngineSession.requestedSpeed(invocation)

@@ -28,7 +28,9 @@ enum SimCommand {
             """,
         options: [
             OptionSpec(name: "json", takesValue: false, help: "JSON output (instances)"),
-            OptionSpec(name: "operation", takesValue: true, help: "exact RDS action name, e.g. CreateDBInstance (case matters), or *", valueName: "OP"),
+            OptionSpec(
+                name: "operation", takesValue: true, help: "exact RDS action name, e.g. CreateDBInstance (case matters), or *",
+                valueName: "OP"),
             OptionSpec(name: "code", takesValue: true, help: "error code the fault returns, e.g. Throttling", valueName: "CODE"),
             OptionSpec(name: "times", takesValue: true, help: "how many calls fail (default 1)", valueName: "N"),
             OptionSpec(name: "identifier", takesValue: true, help: "only identifiers matching this glob", valueName: "GLOB"),

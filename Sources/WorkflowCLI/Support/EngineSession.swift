@@ -109,7 +109,7 @@ struct EngineSession {
             group.addTask {
                 do {
                     return try await engine.waitForClose(executionId)
-                } catch where Task.isCancelled {
+                } catch  where Task.isCancelled {
                     return .running  // stopped before it could wait: the execution stays open
                 }
             }

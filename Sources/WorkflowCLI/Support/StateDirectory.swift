@@ -102,7 +102,8 @@ struct StateDirectory {
             return CLIError.usage(error.description)
         case "sim.corruptState":
             return CLIError.failure(
-                error.description.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + ". The RDS simulator's files in \(simulatorPath) are damaged: restore them from a backup, "
+                error.description.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+                    + ". The RDS simulator's files in \(simulatorPath) are damaged: restore them from a backup, "
                     + "or move that directory aside to start with an empty simulator (its instances, snapshots and "
                     + "secrets are then forgotten).")
         default:

@@ -33,9 +33,10 @@ public struct StepGraph: Sendable {
     /// Steps in an order where every step comes after its dependencies; ties keep file order.
     /// Steps on a cycle (or depending on one) are left out; see ``cycles()``.
     public func topologicalOrder() -> [String] {
-        let remaining = Dictionary(uniqueKeysWithValues: stepIds.map { id in
-            (id, Set(dependencies[id, default: []].filter { dependencies[$0] != nil }))
-        })
+        let remaining = Dictionary(
+            uniqueKeysWithValues: stepIds.map { id in
+                (id, Set(dependencies[id, default: []].filter { dependencies[$0] != nil }))
+            })
         var order: [String] = []
         var placed = Set<String>()
         var progress = true

@@ -93,11 +93,13 @@ extension HistoryEvent: Codable {
         func decode<T: Decodable>(_: T.Type) throws -> T { try container.decode(T.self, forKey: key) }
         switch type {
         case .workflowExecutionStarted: attributes = .workflowExecutionStarted(try decode(WorkflowExecutionStartedEventAttributes.self))
-        case .workflowExecutionCompleted: attributes = .workflowExecutionCompleted(try decode(WorkflowExecutionCompletedEventAttributes.self))
+        case .workflowExecutionCompleted:
+            attributes = .workflowExecutionCompleted(try decode(WorkflowExecutionCompletedEventAttributes.self))
         case .workflowExecutionFailed: attributes = .workflowExecutionFailed(try decode(WorkflowExecutionFailedEventAttributes.self))
         case .workflowExecutionTimedOut: attributes = .workflowExecutionTimedOut(try decode(WorkflowExecutionTimedOutEventAttributes.self))
         case .workflowExecutionCanceled: attributes = .workflowExecutionCanceled(try decode(WorkflowExecutionCanceledEventAttributes.self))
-        case .workflowExecutionCancelRequested: attributes = .workflowExecutionCancelRequested(try decode(WorkflowExecutionCancelRequestedEventAttributes.self))
+        case .workflowExecutionCancelRequested:
+            attributes = .workflowExecutionCancelRequested(try decode(WorkflowExecutionCancelRequestedEventAttributes.self))
         case .decisionTaskScheduled: attributes = .decisionTaskScheduled(try decode(DecisionTaskScheduledEventAttributes.self))
         case .decisionTaskStarted: attributes = .decisionTaskStarted(try decode(DecisionTaskStartedEventAttributes.self))
         case .decisionTaskCompleted: attributes = .decisionTaskCompleted(try decode(DecisionTaskCompletedEventAttributes.self))
@@ -107,7 +109,8 @@ extension HistoryEvent: Codable {
         case .activityTaskCompleted: attributes = .activityTaskCompleted(try decode(ActivityTaskCompletedEventAttributes.self))
         case .activityTaskFailed: attributes = .activityTaskFailed(try decode(ActivityTaskFailedEventAttributes.self))
         case .activityTaskTimedOut: attributes = .activityTaskTimedOut(try decode(ActivityTaskTimedOutEventAttributes.self))
-        case .activityTaskCancelRequested: attributes = .activityTaskCancelRequested(try decode(ActivityTaskCancelRequestedEventAttributes.self))
+        case .activityTaskCancelRequested:
+            attributes = .activityTaskCancelRequested(try decode(ActivityTaskCancelRequestedEventAttributes.self))
         case .activityTaskCanceled: attributes = .activityTaskCanceled(try decode(ActivityTaskCanceledEventAttributes.self))
         case .timerStarted: attributes = .timerStarted(try decode(TimerStartedEventAttributes.self))
         case .timerFired: attributes = .timerFired(try decode(TimerFiredEventAttributes.self))

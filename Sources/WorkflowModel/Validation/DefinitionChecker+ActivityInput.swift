@@ -14,14 +14,17 @@ extension DefinitionChecker {
             } else if spec.acceptsOtherFields {
                 checkUndeclaredField(member.key, member.value, at: here, activity: spec.name)
             } else {
-                report(Diagnostic.Code.Activity.unknownInputField, at: here, atKey: true,
-                    "\(spec.name) has no input field \"\(member.key)\"\(Suggestions.hint(for: member.key, among: fieldNames)); its fields are \(fieldNames.joined(separator: ", "))")
+                report(
+                    Diagnostic.Code.Activity.unknownInputField, at: here, atKey: true,
+                    "\(spec.name) has no input field \"\(member.key)\"\(Suggestions.hint(for: member.key, among: fieldNames)); its fields are \(fieldNames.joined(separator: ", "))"
+                )
             }
         }
         let missing = spec.fields.filter { $0.isRequired && input[$0.name] == nil }.map(\.name)
         for name in missing {
             let summary = spec.field(name)?.summary ?? ""
-            report(Diagnostic.Code.Activity.missingInputField, at: missingAt,
+            report(
+                Diagnostic.Code.Activity.missingInputField, at: missingAt,
                 "\(what) does not give \(spec.name)'s required input field \"\(name)\" (\(summary)); add it to \"input\"")
         }
     }
@@ -50,8 +53,10 @@ extension DefinitionChecker {
         if case .object = value, type == .object || type == .any { return }
         guard !type.admits(value) else { return }
         let wanted = type == .integer ? "a whole number" : type.rawValue
-        report(Diagnostic.Code.Activity.wrongInputType, at: pointer,
-            "input field \"\(field)\" of \(activity) takes \(wanted), but this value is \(value.article)\(value.isInterpolated ? " (text around ${...} makes a string)" : ""); fix the value")
+        report(
+            Diagnostic.Code.Activity.wrongInputType, at: pointer,
+            "input field \"\(field)\" of \(activity) takes \(wanted), but this value is \(value.article)\(value.isInterpolated ? " (text around ${...} makes a string)" : ""); fix the value"
+        )
     }
 
     /// A `secretRef` field accepts a reference, or an expression that yields one at run time.
@@ -62,7 +67,8 @@ extension DefinitionChecker {
             if case .expression(let expression)? = TemplateParser.parsedString(text) {
                 guard case .input(let name) = expression.root, let type = inputTypes[name], type != .secretRef, type != .any
                 else { return }
-                reportSecret(at: pointer, field: field, activity: activity,
+                reportSecret(
+                    at: pointer, field: field, activity: activity,
                     extra: "declare input \"\(name)\" with \"type\": \"secretRef\" so callers pass a reference")
                 return
             }
@@ -86,7 +92,8 @@ extension DefinitionChecker {
 
     /// Never quotes the value: it may be the secret itself.
     private mutating func reportSecret(at pointer: JSONPointer, field: String, activity: String, extra: String?) {
-        var message = "input field \"\(field)\" of \(activity) holds a secret written into the file; passwords never go in workflow files; reference them: {\"secretRef\": \"env:NAME\"}, {\"secretRef\": \"file:/path\"} or {\"secretRef\": \"arn:aws:secretsmanager:...\"}"
+        var message =
+            "input field \"\(field)\" of \(activity) holds a secret written into the file; passwords never go in workflow files; reference them: {\"secretRef\": \"env:NAME\"}, {\"secretRef\": \"file:/path\"} or {\"secretRef\": \"arn:aws:secretsmanager:...\"}"
         if let extra { message += "; \(extra)" }
         report(Diagnostic.Code.Activity.secretLiteral, at: pointer, message)
     }

@@ -11,8 +11,10 @@ extension DefinitionChecker {
         case .object(let object):
             return conditionObject(object, at: pointer, uses: &uses, in: what)
         default:
-            report(Code.invalidCondition, at: pointer,
-                "a condition of \(what) must be a \"${...}\" string or an object with one of equals, notEquals, not, all, any; not \(value.article)")
+            report(
+                Code.invalidCondition, at: pointer,
+                "a condition of \(what) must be a \"${...}\" string or an object with one of equals, notEquals, not, all, any; not \(value.article)"
+            )
             return nil
         }
     }
@@ -25,8 +27,10 @@ extension DefinitionChecker {
         guard operators.count == 1, let name = operators.first, let operand = object[name] else {
             // An object holding only misspelt operators was reported as unknown fields already.
             if !operators.isEmpty || object.isEmpty {
-                report(Code.invalidCondition, at: pointer,
-                    "a condition object needs exactly one of equals, notEquals, not, all, any; this one has \(Suggestions.list(operators)): nest them with \"all\" or \"any\"")
+                report(
+                    Code.invalidCondition, at: pointer,
+                    "a condition object needs exactly one of equals, notEquals, not, all, any; this one has \(Suggestions.list(operators)): nest them with \"all\" or \"any\""
+                )
             }
             return nil
         }
@@ -34,7 +38,8 @@ extension DefinitionChecker {
         switch name {
         case "equals", "notEquals":
             guard case .array(let sides) = operand, sides.count == 2 else {
-                report(Code.invalidCondition, at: here,
+                report(
+                    Code.invalidCondition, at: here,
                     "\"\(name)\" takes an array of exactly two values to compare, e.g. [\"${input.environment}\", \"production\"]")
                 return nil
             }

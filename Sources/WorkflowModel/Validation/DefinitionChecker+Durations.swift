@@ -53,8 +53,10 @@ extension DefinitionChecker {
         }
         if policy.maximumInterval < policy.initialInterval {
             let key = maximum != nil || initial == nil ? "maximumInterval" : "initialInterval"
-            report(Code.retryContradiction, at: pointer.appending(key),
-                "in \(inWhat), maximumInterval \(policy.maximumInterval) is shorter than initialInterval \(policy.initialInterval); raise maximumInterval or lower initialInterval")
+            report(
+                Code.retryContradiction, at: pointer.appending(key),
+                "in \(inWhat), maximumInterval \(policy.maximumInterval) is shorter than initialInterval \(policy.initialInterval); raise maximumInterval or lower initialInterval"
+            )
         }
         return policy
     }
@@ -67,8 +69,10 @@ extension DefinitionChecker {
             return nil
         }
         guard coefficient >= 1 else {
-            report(Code.retryContradiction, at: here,
-                "backoffCoefficient \(JSONValue.number(coefficient).canonicalString()) in \(what) would shrink the delay; use 1 (constant delay) or more")
+            report(
+                Code.retryContradiction, at: here,
+                "backoffCoefficient \(JSONValue.number(coefficient).canonicalString()) in \(what) would shrink the delay; use 1 (constant delay) or more"
+            )
             return nil
         }
         return coefficient
@@ -82,8 +86,10 @@ extension DefinitionChecker {
             return nil
         }
         guard (0...Int64(Limits.retryAttemptsMax)).contains(attempts) else {
-            report(Code.retryContradiction, at: here,
-                "maximumAttempts \(attempts) in \(what) is out of range; use 1 to \(Limits.retryAttemptsMax) (attempts count the first), or 0 for unlimited (bounded by scheduleToClose)")
+            report(
+                Code.retryContradiction, at: here,
+                "maximumAttempts \(attempts) in \(what) is out of range; use 1 to \(Limits.retryAttemptsMax) (attempts count the first), or 0 for unlimited (bounded by scheduleToClose)"
+            )
             return nil
         }
         return Int(attempts)

@@ -33,8 +33,10 @@ extension DefinitionChecker {
             report(Code.missingField, at: pointer, "\"steps\" is empty; a workflow needs at least one step")
         }
         if elements.count > Limits.stepsMax {
-            report(Code.tooManySteps, at: pointer,
-                "the workflow has \(elements.count) steps; at most \(Limits.stepsMax) are allowed: split it into several workflows or use forEach")
+            report(
+                Code.tooManySteps, at: pointer,
+                "the workflow has \(elements.count) steps; at most \(Limits.stepsMax) are allowed: split it into several workflows or use forEach"
+            )
         }
         var firstById: [String: JSONPointer] = [:]
         var drafts: [StepDraft] = []
@@ -59,9 +61,10 @@ extension DefinitionChecker {
             draft.step.when = condition(when, at: pointer.appending("when"), uses: &draft.uses, in: what)
         }
         draft.step.retry = object["retry"].flatMap { retryPolicy($0, at: pointer.appending("retry"), in: what) }
-        draft.step.timeouts = object["timeouts"].map {
-            timeoutOverrides($0, at: pointer.appending("timeouts"), in: what)
-        } ?? TimeoutOverrides()
+        draft.step.timeouts =
+            object["timeouts"].map {
+                timeoutOverrides($0, at: pointer.appending("timeouts"), in: what)
+            } ?? TimeoutOverrides()
         draft.step.taskList = taskList(of: object, at: pointer, in: what)
         if let value = object["compensation"], !draft.isTimer {
             checkCompensation(value, at: pointer.appending("compensation"), into: &draft)
@@ -79,11 +82,14 @@ extension DefinitionChecker {
         else { return placeholder }
         let here = pointer.appending("id")
         if !NameRules.isIdentifier(id) {
-            report(Code.invalidName, at: here,
-                "step id \"\(id)\" is not valid: start with a letter, then use letters, digits, \"_\" or \"-\", at most \(Limits.nameLengthMax) characters")
+            report(
+                Code.invalidName, at: here,
+                "step id \"\(id)\" is not valid: start with a letter, then use letters, digits, \"_\" or \"-\", at most \(Limits.nameLengthMax) characters"
+            )
         }
         if let first = firstById[id] {
-            report(Code.duplicateStepId, at: here,
+            report(
+                Code.duplicateStepId, at: here,
                 "step id \"\(id)\" is already used by the step on \(place(of: first)); step ids must be unique: rename one of them")
             return placeholder
         }
@@ -98,18 +104,22 @@ extension DefinitionChecker {
         let hasActivity = object["activity"] != nil
         let hasTimer = object["timer"] != nil
         if hasActivity, hasTimer {
-            report(Code.activityOrTimer, at: pointer.appending("timer"), atKey: true,
+            report(
+                Code.activityOrTimer, at: pointer.appending("timer"), atKey: true,
                 "\(what) has both \"activity\" and \"timer\"; a step either runs an activity or waits on a timer: remove one")
         } else if !hasActivity, !hasTimer {
-            report(Code.activityOrTimer, at: pointer,
-                "\(what) has neither \"activity\" nor \"timer\"; add \"activity\": \"TYPE\" to run an activity or \"timer\": \"5m\" to wait")
+            report(
+                Code.activityOrTimer, at: pointer,
+                "\(what) has neither \"activity\" nor \"timer\"; add \"activity\": \"TYPE\" to run an activity or \"timer\": \"5m\" to wait"
+            )
         }
         draft.isTimer = hasTimer && !hasActivity
         guard !draft.isTimer else {
             let interval = duration("timer", of: object, at: pointer, in: what, allowsNone: false)?.interval
             draft.step.kind = .timer(duration: interval ?? .zero)
             for key in WorkflowFields.activityOnly where object[key] != nil {
-                report(Code.activityOrTimer, at: pointer.appending(key), atKey: true,
+                report(
+                    Code.activityOrTimer, at: pointer.appending(key), atKey: true,
                     "timer \(what) has \"\(key)\", which only activity steps use; remove it, or replace \"timer\" with an activity")
             }
             return
@@ -148,7 +158,8 @@ extension DefinitionChecker {
         // A type written without its prefix ("createInstance") is the likeliest slip after a typo.
         let suggestion = Suggestions.closest(to: name, among: names) ?? names.first { $0.hasSuffix(".\(name)") }
         let advice = suggestion.map { "did you mean \"\($0)\"? " } ?? ""
-        report(Code.unknownActivityType, at: pointer.appending("activity"),
+        report(
+            Code.unknownActivityType, at: pointer.appending("activity"),
             "unknown activity type \"\(name)\" in \(what); \(advice)Known types: \(names.joined(separator: ", "))")
         return nil
     }
@@ -159,12 +170,15 @@ extension DefinitionChecker {
         if let value = object["forEach"] {
             let here = pointer.appending("forEach")
             if draft.isTimer {
-                report(Code.forEachOnTimer, at: here, atKey: true,
-                    "timer \(draft.phrase) has \"forEach\"; a timer waits once: remove \"forEach\", or loop over an activity such as \"sleep\"")
+                report(
+                    Code.forEachOnTimer, at: here, atKey: true,
+                    "timer \(draft.phrase) has \"forEach\"; a timer waits once: remove \"forEach\", or loop over an activity such as \"sleep\""
+                )
             } else if case .string = value {
                 draft.step.forEach = singleExpression(value, at: here, place: .forEach, uses: &draft.uses)
             } else {
-                report(Code.wrongType, at: here,
+                report(
+                    Code.wrongType, at: here,
                     "\"forEach\" of \(draft.phrase) must be a string holding one \"${...}\" expression, not \(value.article)")
             }
         }
@@ -175,13 +189,16 @@ extension DefinitionChecker {
             return
         }
         guard let count = value.integerValue, count >= 1 else {
-            report(Code.invalidConcurrency, at: here,
+            report(
+                Code.invalidConcurrency, at: here,
                 "\"concurrency\" of \(draft.phrase) must be a whole number of at least 1 (leave it out for no limit)")
             return
         }
         guard object["forEach"] != nil else {
-            report(Code.invalidConcurrency, at: here,
-                "\(draft.phrase) has \"concurrency\" but no \"forEach\"; concurrency limits how many forEach instances run at once: add \"forEach\" or remove it")
+            report(
+                Code.invalidConcurrency, at: here,
+                "\(draft.phrase) has \"concurrency\" but no \"forEach\"; concurrency limits how many forEach instances run at once: add \"forEach\" or remove it"
+            )
             return
         }
         draft.step.concurrency = Int(clamping: count)

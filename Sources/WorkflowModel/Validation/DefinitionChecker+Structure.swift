@@ -46,7 +46,8 @@ extension DefinitionChecker {
             let format = string("format", of: object, at: .root, in: "the workflow"),
             format != WorkflowDefinition.formatV1
         else { return }
-        report(Diagnostic.Code.Workflow.unsupportedFormat, at: JSONPointer.root.appending("format"),
+        report(
+            Diagnostic.Code.Workflow.unsupportedFormat, at: JSONPointer.root.appending("format"),
             "format \"\(format)\" is not supported; this version of Cairn reads \"\(WorkflowDefinition.formatV1)\" only")
     }
 
@@ -55,8 +56,10 @@ extension DefinitionChecker {
             let name = string("name", of: object, at: .root, in: "the workflow")
         else { return nil }
         guard NameRules.isWorkflowName(name) else {
-            report(Code.invalidName, at: JSONPointer.root.appending("name"),
-                "workflow name \"\(name)\" is not valid: start with a letter, then use letters, digits, \"_\", \".\" or \"-\", at most \(Limits.nameLengthMax) characters")
+            report(
+                Code.invalidName, at: JSONPointer.root.appending("name"),
+                "workflow name \"\(name)\" is not valid: start with a letter, then use letters, digits, \"_\", \".\" or \"-\", at most \(Limits.nameLengthMax) characters"
+            )
             return nil
         }
         return name
@@ -66,7 +69,8 @@ extension DefinitionChecker {
         guard let text = string(key, of: object, at: .root, in: "the workflow") else { return .halt }
         guard let policy = FailurePolicy(rawValue: text) else {
             let choices = FailurePolicy.allCases.map(\.rawValue)
-            report(Code.wrongType, at: JSONPointer.root.appending(key),
+            report(
+                Code.wrongType, at: JSONPointer.root.appending(key),
                 "\"\(key)\" must be \"halt\" or \"rollback\", not \"\(text)\"\(Suggestions.hint(for: text, among: choices))")
             return .halt
         }

@@ -55,7 +55,8 @@ extension DefinitionChecker {
         guard case .expression = parsed else {
             let code = place == .when ? Code.invalidCondition : Code.invalidTemplate
             let purpose = place == .when ? "evaluates to true or false" : "evaluates to an array"
-            report(code, at: pointer,
+            report(
+                code, at: pointer,
                 "\(place.phrase) must be exactly one \"${...}\" expression that \(purpose), e.g. \"${input.regions}\"; \"\(text)\" is not")
             return nil
         }
@@ -85,7 +86,8 @@ extension DefinitionChecker {
         case .object(let object):
             var valid = true
             for member in object {
-                valid = collectExpressions(in: member.value, at: pointer.appending(member.key), place: place, uses: &uses)
+                valid =
+                    collectExpressions(in: member.value, at: pointer.appending(member.key), place: place, uses: &uses)
                     && valid
             }
             return valid

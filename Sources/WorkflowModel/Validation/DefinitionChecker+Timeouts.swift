@@ -34,9 +34,11 @@ extension DefinitionChecker {
             if let spec = step.spec {
                 checkTimeouts(
                     levels: [
-                        TimeoutLevel(overrides: step.step.timeouts, pointer: step.pointer.appending("timeouts"),
+                        TimeoutLevel(
+                            overrides: step.step.timeouts, pointer: step.pointer.appending("timeouts"),
                             isActivityType: false, phrase: "set by the step"),
-                        TimeoutLevel(overrides: defaults, pointer: defaultsPointer, isActivityType: false,
+                        TimeoutLevel(
+                            overrides: defaults, pointer: defaultsPointer, isActivityType: false,
                             phrase: "from the workflow defaults"),
                         typeLevel(spec, at: step.pointer.appending("activity")),
                     ], owner: "\(step.phrase) (\(spec.name))")
@@ -45,9 +47,11 @@ extension DefinitionChecker {
                 let pointer = step.pointer.appending("compensation")
                 checkTimeouts(
                     levels: [
-                        TimeoutLevel(overrides: compensation.timeouts, pointer: pointer.appending("timeouts"),
+                        TimeoutLevel(
+                            overrides: compensation.timeouts, pointer: pointer.appending("timeouts"),
                             isActivityType: false, phrase: "set by the compensation"),
-                        TimeoutLevel(overrides: defaults, pointer: defaultsPointer, isActivityType: false,
+                        TimeoutLevel(
+                            overrides: defaults, pointer: defaultsPointer, isActivityType: false,
                             phrase: "from the workflow defaults"),
                         typeLevel(spec, at: pointer.appending("activity")),
                     ], owner: "the compensation of \(step.phrase) (\(spec.name))")
@@ -82,22 +86,27 @@ extension DefinitionChecker {
         let scheduleToClose = effective("scheduleToClose", \.scheduleToClose, levels)
         let scheduleToStart = effective("scheduleToStart", \.scheduleToStart, levels)
         if let beat = heartbeat.value, let run = startToClose.value, beat >= run {
-            contradiction(heartbeat, startToClose, "is not shorter than", owner: owner,
+            contradiction(
+                heartbeat, startToClose, "is not shorter than", owner: owner,
                 advice: "a heartbeat timeout must be shorter than one attempt; lower heartbeat or raise startToClose")
         }
         if let run = startToClose.value, let total = scheduleToClose.value, run > total {
-            contradiction(startToClose, scheduleToClose, "is longer than", owner: owner,
+            contradiction(
+                startToClose, scheduleToClose, "is longer than", owner: owner,
                 advice: "one attempt cannot outlast all attempts together; lower startToClose or raise scheduleToClose")
         }
         if let wait = scheduleToStart.value, let total = scheduleToClose.value, wait >= total {
-            contradiction(scheduleToStart, scheduleToClose, "is not shorter than", owner: owner,
+            contradiction(
+                scheduleToStart, scheduleToClose, "is not shorter than", owner: owner,
                 advice: "the task would time out before it could start; lower scheduleToStart or raise scheduleToClose")
         }
         if startToClose.value == nil, scheduleToClose.value == nil {
             let culprit = scheduleToClose.level < startToClose.level ? scheduleToClose : startToClose
             let pointer = culprit.level < levels.count ? culprit.pointer : levels[levels.count - 1].pointer
-            reportTimeout(Code.unboundedActivity, at: pointer,
-                "\(owner) has no time limit: startToClose is NONE (\(startToClose.phrase)) and scheduleToClose is NONE (\(scheduleToClose.phrase)); every activity needs a bound: set one of them")
+            reportTimeout(
+                Code.unboundedActivity, at: pointer,
+                "\(owner) has no time limit: startToClose is NONE (\(startToClose.phrase)) and scheduleToClose is NONE (\(scheduleToClose.phrase)); every activity needs a bound: set one of them"
+            )
         }
     }
 
@@ -106,8 +115,10 @@ extension DefinitionChecker {
         _ first: EffectiveTimeout, _ second: EffectiveTimeout, _ relation: String, owner: String, advice: String
     ) {
         let culprit = second.level < first.level ? second : first
-        reportTimeout(Code.timeoutContradiction, at: culprit.pointer,
-            "in \(owner), \(first.name) \(first.text) (\(first.phrase)) \(relation) \(second.name) \(second.text) (\(second.phrase)); \(advice)")
+        reportTimeout(
+            Code.timeoutContradiction, at: culprit.pointer,
+            "in \(owner), \(first.name) \(first.text) (\(first.phrase)) \(relation) \(second.name) \(second.text) (\(second.phrase)); \(advice)"
+        )
     }
 
     /// A problem set by the workflow defaults shows once, not once per step it reaches.

@@ -105,7 +105,8 @@ struct DefinitionChecker {
         var result: [String] = []
         for (index, element) in elements.enumerated() {
             guard case .string(let text) = element else {
-                report(Code.wrongType, at: pointer.appending(key).appending(index),
+                report(
+                    Code.wrongType, at: pointer.appending(key).appending(index),
                     "\"\(key)\" in \(what) must hold strings only; element \(index) is \(element.article)")
                 continue
             }
@@ -118,8 +119,10 @@ struct DefinitionChecker {
     mutating func taskList(of object: JSONObject, at pointer: JSONPointer, in what: String) -> String? {
         guard let name = string("taskList", of: object, at: pointer, in: what) else { return nil }
         guard NameRules.isTaskList(name) else {
-            report(Code.invalidName, at: pointer.appending("taskList"),
-                "task list \"\(name)\" in \(what) is not a valid name: use 1 to 256 characters without \":\", \"/\", \"|\" or control characters (and not \"arn\")")
+            report(
+                Code.invalidName, at: pointer.appending("taskList"),
+                "task list \"\(name)\" in \(what) is not a valid name: use 1 to 256 characters without \":\", \"/\", \"|\" or control characters (and not \"arn\")"
+            )
             return nil
         }
         return name

@@ -41,8 +41,11 @@ public enum InputBinder {
         let size = JSONValue.object(bound).canonicalBytes().count
         if diagnostics.isEmpty, size > Limits.payloadBytesMax {
             diagnostics.append(
-                Diagnostic(code: Code.tooLarge, pointer: "",
-                    message: "the inputs take \(size) bytes encoded; at most \(Limits.payloadBytesMax) are allowed: pass references (names, ARNs) instead of large values"))
+                Diagnostic(
+                    code: Code.tooLarge, pointer: "",
+                    message:
+                        "the inputs take \(size) bytes encoded; at most \(Limits.payloadBytesMax) are allowed: pass references (names, ARNs) instead of large values"
+                ))
         }
         return diagnostics.isEmpty ? .success(bound) : .failure(Diagnostics(diagnostics))
     }
@@ -89,7 +92,8 @@ public enum InputBinder {
             (value, source) = (defaultValue, "the default of \(spec.name)")
         } else if spec.isRequired {
             diagnostics.append(
-                Diagnostic(code: Code.missing, pointer: "",
+                Diagnostic(
+                    code: Code.missing, pointer: "",
                     message: "input \"\(spec.name)\" is required; give it with --input \(spec.name)=VALUE or in --input-file"))
             return nil
         } else {
@@ -112,24 +116,31 @@ public enum InputBinder {
             if spec.type == .secretRef {
                 // The parser's message quotes the text, which may be the secret itself.
                 return .failure(
-                    Diagnostic(code: Code.invalidJSON, pointer: "",
-                        message: "--input \(spec.name) is declared secretRef, so it takes a reference, not a value: env:NAME, file:PATH, an AWS Secrets Manager ARN, or {\"secretRef\": \"...\"}"))
+                    Diagnostic(
+                        code: Code.invalidJSON, pointer: "",
+                        message:
+                            "--input \(spec.name) is declared secretRef, so it takes a reference, not a value: env:NAME, file:PATH, an AWS Secrets Manager ARN, or {\"secretRef\": \"...\"}"
+                    ))
             }
             return .failure(
-                Diagnostic(code: Code.invalidJSON, pointer: "",
-                    message: "--input \(spec.name) is declared \(spec.type.rawValue), so its value is read as JSON, and it is not valid JSON (\(error.message)); write it like \(example(for: spec))"))
+                Diagnostic(
+                    code: Code.invalidJSON, pointer: "",
+                    message:
+                        "--input \(spec.name) is declared \(spec.type.rawValue), so its value is read as JSON, and it is not valid JSON (\(error.message)); write it like \(example(for: spec))"
+                ))
         }
     }
 
     /// A correct `--input` for `spec`, shown after a parse error.
     private static func example(for spec: InputSpec) -> String {
-        let value = switch spec.type {
-        case .integer, .number: "3"
-        case .boolean: "true"
-        case .array: "'[\"eu-west-1\",\"ap-southeast-2\"]'"
-        case .object: "'{\"key\":\"value\"}'"
-        case .string, .any, .secretRef: "'\"text\"'"
-        }
+        let value =
+            switch spec.type {
+            case .integer, .number: "3"
+            case .boolean: "true"
+            case .array: "'[\"eu-west-1\",\"ap-southeast-2\"]'"
+            case .object: "'{\"key\":\"value\"}'"
+            case .string, .any, .secretRef: "'\"text\"'"
+            }
         return "--input \(spec.name)=\(value)"
     }
 
@@ -151,6 +162,8 @@ public enum InputBinder {
     private static func unknown(_ name: String, source: String, names: [String]) -> Diagnostic {
         Diagnostic(
             code: Code.unknown, pointer: "",
-            message: "\(source): the workflow declares no input \"\(name)\"\(Suggestions.hint(for: name, among: names)); its inputs are \(Suggestions.list(names))")
+            message:
+                "\(source): the workflow declares no input \"\(name)\"\(Suggestions.hint(for: name, among: names)); its inputs are \(Suggestions.list(names))"
+        )
     }
 }

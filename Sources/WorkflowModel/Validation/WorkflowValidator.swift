@@ -29,7 +29,9 @@ public enum WorkflowValidator {
         guard fileBytes.count <= Limits.definitionBytesMax else {
             let diagnostic = Diagnostic(
                 code: Diagnostic.Code.Workflow.tooLarge, pointer: "",
-                message: "the file has \(fileBytes.count) bytes; a workflow may have at most \(Limits.definitionBytesMax): move large literals into inputs or split the workflow")
+                message:
+                    "the file has \(fileBytes.count) bytes; a workflow may have at most \(Limits.definitionBytesMax): move large literals into inputs or split the workflow"
+            )
             return ValidationOutcome(definition: nil, canonicalJSON: nil, diagnostics: [diagnostic])
         }
         let document: JSONDocument
