@@ -71,8 +71,8 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "EngineTesting"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "EngineTesting"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
         .testTarget(
             name: "WorkflowDeciderTests",
@@ -90,8 +90,8 @@ let package = Package(
             name: "ActivitiesTests",
             dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
         .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "WorkflowModel", "StrictJSON", "EngineTesting"]),
-        // Spawns the built `cairn` binary (make test builds it first); links nothing of Cairn's.
-        .testTarget(name: "EndToEndTests"),
+        // Spawns the built `cairn` binary (make test builds it first); links only the seeded generator.
+        .testTarget(name: "EndToEndTests", dependencies: ["EngineTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 #if os(Linux)
+    import EngineTesting
     import Foundation
     import Testing
 
@@ -22,7 +23,7 @@
                     + "--filter RandomKillTests"
                 print("e2e random kills: seed \(seed), \(kills) kills (\(replay))")
                 await E2E.run("random-kills", executionId: "e2e-random", context: "seed \(seed)\n\(replay)") { s in
-                    var random = SplitMix64(seed: seed)
+                    var random = SeededRandom(seed: seed)
                     let injectFault = random.next() % 3 == 0
                     if injectFault {
                         let fault = try s.cairn([
@@ -83,19 +84,6 @@
                 }
                 return ""
             }
-        }
-    }
-
-    /// SplitMix64: a small seeded generator, so a printed seed replays the same choices.
-    struct SplitMix64 {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 #endif

@@ -1,3 +1,4 @@
+import EngineTesting
 import Hashing
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func runningUpdateEqualsOneShot() {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededRandom(seed: 42)
         let message = (0..<1037).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         for split in [0, 1, 7, 8, 9, 500, 1036, 1037] {
             let first = CRC32C.checksum(Array(message[..<split]))
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func matchesBitwiseReferenceOnSeededBuffers() {
-        var generator = SplitMix64(seed: 0xC0FFEE)
+        var generator = SeededRandom(seed: 0xC0FFEE)
         for round in 0..<1000 {
             let length = Int(generator.next() % 300)
             let buffer = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }

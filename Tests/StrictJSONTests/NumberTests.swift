@@ -1,3 +1,4 @@
+import EngineTesting
 import StrictJSON
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func randomDecimalTextMatchesDoubleFromString() throws {
-        var random = SplitMix64(seed: 0xD1617)
+        var random = SeededRandom(seed: 0xD1617)
         func digits(_ count: Int) -> String {
             String((0..<count).map { _ in Character(String(random.next() % 10)) })
         }

@@ -1,10 +1,11 @@
+import EngineTesting
 import StrictJSON
 
 /// Builds random JSON values from a seed, covering awkward numbers and strings.
 struct ValueGenerator {
-    var random: SplitMix64
+    var random: SeededRandom
 
-    init(seed: UInt64) { random = SplitMix64(seed: seed) }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
     mutating func below(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
 
