@@ -712,7 +712,7 @@ public actor Engine {
         for attributes in trigger { append(attributes) }
         var immediatelyCanceled: [Int64] = []
         var rounds = 0
-        while runDecision, !runtime.state.isClosed, rounds < 8 {
+        while runDecision, !runtime.state.isClosed, rounds < Self.decisionRoundsPerBatchMax {
             rounds += 1
             switch runtime.state.openDecisionTask {
             case let task? where task.startedEventId != nil:
@@ -779,6 +779,10 @@ public actor Engine {
         observer?(.eventsRecorded(executionId: executionId, events: events))
         performEffects(executionId, events: events)
     }
+
+    /// Decision tasks one batch may hold: a second one follows only when the first cancelled work
+    /// no worker held (recorded at once as canceled); a third is never needed, so this is a guard.
+    static let decisionRoundsPerBatchMax = 8
 
     func decisionTaskScheduled() -> EventAttributes {
         .decisionTaskScheduled(

@@ -14,6 +14,9 @@ struct EngineSession {
     /// the multi-region rollout's ~15 simulated minutes take about 15 seconds.
     static let defaultSimulatorSpeed = 60.0
 
+    /// In-process workers. Cairn's activities mostly wait on RDS, so many can run at once cheaply.
+    static let inProcessWorkers = 64
+
     let directory: StateDirectory
     let store: HistoryStore
     let lock: any FileLock
@@ -69,7 +72,7 @@ struct EngineSession {
             rds: simulator, secrets: simulator, users: simulator, secretResolver: .standard(secrets: simulator))
         let engine = Engine(
             store: store, handlers: handlers, clock: clock,
-            configuration: EngineConfiguration(workerCount: 64, identity: identity),
+            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity),
             loadDefinition: { json, digest in try loadRecordedDefinition(json, digest: digest) })
         await engine.startWorkers()
         return EngineSession(

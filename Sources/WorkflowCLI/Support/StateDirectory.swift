@@ -50,11 +50,13 @@ struct StateDirectory {
             case (let executionId?, false):
                 throw CLIError.usage(
                     "no execution \(executionId): there is no state directory at \(path); "
-                        + "pass --state-dir or set CAIRN_STATE_DIR if it lives elsewhere")
+                        + "pass --state-dir or set CAIRN_STATE_DIR if it lives elsewhere, "
+                        + "or start it with `cairn run FILE --id \(executionId)`")
             case (let executionId?, true):
                 throw CLIError.usage(
-                    "no execution \(executionId) in \(path): no execution was ever started there; "
-                        + "pass --state-dir or set CAIRN_STATE_DIR if it lives elsewhere")
+                    "no execution \(executionId) in \(path): no execution was ever started there (or its first event "
+                        + "never reached the disk); start it with `cairn run FILE --id \(executionId)`, "
+                        + "or pass --state-dir / set CAIRN_STATE_DIR if it lives elsewhere")
             case (nil, _):
                 throw CLIError.usage("no executions in \(path); run a workflow first, or pass --state-dir / set CAIRN_STATE_DIR")
             }
