@@ -31,7 +31,7 @@
                             "--identifier", "*ap-southeast-2*",
                         ])
                         guard fault.status == 0 else { throw E2EFailure("cairn sim fault failed: \(fault.stderr)") }
-                        s.note("seed \(seed): replica fault injected; the execution must roll back")
+                        s.note("seed \(seed): replica fault injected; the execution rolls back once its failure is durable")
                     }
                     var closedEarly = false
                     for number in 1...max(kills, 1) where kills > 0 {
@@ -65,9 +65,22 @@
                     } else {
                         status = try s.runToClose()
                     }
-                    try s.checkClosed(as: injectFault ? "failed" : "completed", exitStatus: status)
+                    // The fault fails the replica's first CreateDBInstanceReadReplica. If a kill lands before
+                    // that failure's ActivityTaskFailed is durable, the failure was never acknowledged: the
+                    // step runs again after the resume, the fault is used up, and the rollout completes.
+                    let failureRecorded = s.history().activityIds(withEvent: "ActivityTaskFailed").contains("replicas[1]")
+                    if injectFault {
+                        s.expect(
+                            s.calls().contains {
+                                $0.op == "CreateDBInstanceReadReplica" && $0.errorCode == "InvalidParameterValue"
+                                    && $0.activity == "replicas[1]"
+                            }, "the injected fault never fired")
+                        if !failureRecorded { s.note("the fault fired but a kill lost its ActivityTaskFailed; the retry completed") }
+                    }
+                    let rolledBack = injectFault && failureRecorded
+                    try s.checkClosed(as: rolledBack ? "failed" : "completed", exitStatus: status)
                     let adopted = s.checkNoWorkRedone()
-                    if injectFault { try CrashPointTests.checkRolledBack(s) } else { try s.checkRolloutInstances() }
+                    if rolledBack { try CrashPointTests.checkRolledBack(s) } else { try s.checkRolloutInstances() }
                     s.report([("seed", seed), ("fault", injectFault), ("adopted", adopted)])
                 }
             }
