@@ -326,7 +326,7 @@ import WorkflowModel
         #expect(events < Limits.historyEventsMax / 100)
     }
 
-    @Test func storageFailureStopsTheEngine() async throws {
+    @Test func aFailedCreationStartsNothing() async throws {
         let definition = WorkflowDefinition(name: "io", steps: [step("a"), step("b")])
         let handler = ScriptedActivity(activityType: "test.work") { input, _ in input }
         let fileSystem = InMemoryFileSystem(seed: 3)
@@ -337,6 +337,29 @@ import WorkflowModel
         await #expect(throws: (any Error).self) {
             try await harness.start()
         }
+        fileSystem.clearFaults()
+        #expect(fileSystem.durableContents(of: "/state/executions/exec-1.history") == nil)
+    }
+
+    /// Fail-stop: once an append's fsync fails, nothing more is written or acknowledged.
+    @Test func aFailedAppendStopsTheEngine() async throws {
+        let gate = Gate()
+        let definition = WorkflowDefinition(name: "io", steps: [step("a"), step("b")])
+        let handler = ScriptedActivity(activityType: "test.work") { input, _ in
+            await gate.wait()
+            return input
+        }
+        let fileSystem = InMemoryFileSystem(seed: 4)
+        let harness = try Harness(definition: definition, handlers: [handler], fileSystem: fileSystem)
+        try await harness.start()
+        await harness.recorder.waitForAttemptStarts(1)
+        let durableBefore = fileSystem.durableContents(of: "/state/executions/exec-1.history")
+        fileSystem.failNextSync(count: 1_000)
+        gate.open()
+        await #expect(throws: EngineError.self) { _ = try await harness.engine.waitForClose("exec-1") }
+        await harness.recorder.wait { $0.contains { if case .stopped = $0 { true } else { false } } }
+        await #expect(throws: EngineError.self) { try await harness.start("exec-2") }
+        #expect(fileSystem.durableContents(of: "/state/executions/exec-1.history") == durableBefore)
         fileSystem.clearFaults()
     }
 }

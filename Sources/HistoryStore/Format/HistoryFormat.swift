@@ -41,6 +41,12 @@ public enum HistoryFormat {
         return line
     }
 
+    /// The JSON of `record` exactly as a history line holds it (without checksum and newline), for
+    /// tools that print events (`cairn history --json`).
+    public static func payload(for record: HistoryRecord) throws -> [UInt8] {
+        try encode(record)
+    }
+
     /// `<crc32c hex> <payload>\n`.
     static func frame(payload: [UInt8]) -> [UInt8] {
         var line = hex(CRC32C.checksum(payload))

@@ -172,10 +172,9 @@ enum HistoryCommand {
         return ExitStatus.success
     }
 
+    /// The event's JSON exactly as its history line holds it.
     static func encodeEvent(_ event: HistoryEvent) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(event), as: UTF8.self)
+        String(decoding: try HistoryFormat.payload(for: .event(event)), as: UTF8.self)
     }
 
     /// One line per event: id, time, type and the attributes that matter most.

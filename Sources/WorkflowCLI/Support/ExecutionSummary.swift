@@ -95,9 +95,8 @@ struct ExecutionSummary {
         guard !activities.isEmpty else { return row }
         row.startedAt = activities.map(\.scheduledAt).min()
         if activities.allSatisfy({ !$0.isOpen }) { row.closedAt = activities.compactMap(\.closedAt).max() }
-        if let total = step.instanceCount ?? (step.activityIds.count > 1 ? step.activityIds.count : nil),
-            !step.activityIds.isEmpty, step.activityIds.first?.hasSuffix("]") == true
-        {
+        // The decider counts the elements of every forEach step it has started.
+        if let total = step.instanceCount {
             let done = step.activityIds.filter { id in
                 if case .completed? = state.activities[id]?.outcome { return true }
                 return false

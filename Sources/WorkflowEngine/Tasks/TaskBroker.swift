@@ -87,11 +87,6 @@ final class TaskBroker: Sendable {
         for poller in pollers { poller.continuation.resume(returning: nil) }
     }
 
-    /// Number of tasks waiting, per task list (for `show` and tests).
-    var pendingCounts: [String: Int] {
-        state.withLock { $0.queues.mapValues(\.count).filter { $0.value > 0 } }
-    }
-
     private static func take(from state: inout State, taskList: String?) -> ActivityTask? {
         if let taskList {
             guard var queue = state.queues[taskList], !queue.isEmpty else { return nil }
