@@ -17,8 +17,14 @@ let package = Package(
         /// JSON values, a strict parser that records source positions, JSON pointers, canonical encoding,
         /// and Codable coders over JSON values (fast history decoding without Foundation's JSONDecoder).
         .target(name: "StrictJSON"),
-        /// SHA-256 and CRC-32C, written from the specifications.
+        /// SHA-256, HMAC-SHA256 and CRC-32C, written from the specifications.
         .target(name: "Hashing"),
+        /// AWS Signature Version 4 (header and query signing), credentials, and the percent encodings
+        /// AWS and botocore use.
+        .target(name: "AWSSigning", dependencies: ["Hashing"]),
+        /// Where AWS tools find credentials, region and endpoints: environment variables and the shared
+        /// `~/.aws/credentials` and `~/.aws/config` files.
+        .target(name: "AWSConfiguration", dependencies: ["AWSSigning"]),
 
         // MARK: Model and decider (pure: no clock, randomness or I/O)
 
@@ -45,6 +51,11 @@ let package = Package(
         .target(name: "RDSCore", dependencies: ["WorkflowModel", "StrictJSON"]),
         /// The embedded RDS simulator: durable state, status timeline, fault injection, secret store.
         .target(name: "RDSSimulator", dependencies: ["RDSCore", "WorkflowModel", "SystemIO", "StrictJSON", "Hashing"]),
+        /// The real RDS provider: the Query API over HTTPS with SigV4, XML responses, retries, and the
+        /// Secrets Manager calls Cairn needs.
+        .target(
+            name: "AWSRDS",
+            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "WorkflowModel", "StrictJSON", "Hashing"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
         .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "StrictJSON"]),
 
@@ -55,7 +66,7 @@ let package = Package(
             name: "WorkflowCLI",
             dependencies: [
                 "WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
-                "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "Hashing",
+                "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "Hashing", "AWSRDS", "AWSConfiguration",
             ]
         ),
         /// The executable: calls WorkflowCLI and exits with its code.
@@ -69,10 +80,19 @@ let package = Package(
             dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
         ),
 
+        /// Loopback stand-ins for AWS: a scripted, fault-injecting HTTP server and a moto_server launcher.
+        .target(name: "AWSTesting"),
+
         // MARK: Tests
 
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "EngineTesting"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "EngineTesting"]),
+        .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "Hashing"]),
+        .testTarget(name: "AWSConfigurationTests", dependencies: ["AWSConfiguration", "AWSSigning"]),
+        .testTarget(
+            name: "AWSRDSTests",
+            dependencies: ["AWSRDS", "AWSSigning", "AWSConfiguration", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing"]),
+        .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
         .testTarget(
             name: "WorkflowDeciderTests",
@@ -91,7 +111,7 @@ let package = Package(
             dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
         .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "WorkflowModel", "StrictJSON", "EngineTesting"]),
         // Spawns the built `cairn` binary (make test builds it first); links only the seeded generator.
-        .testTarget(name: "EndToEndTests", dependencies: ["EngineTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EngineTesting", "AWSTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

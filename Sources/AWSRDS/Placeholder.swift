@@ -1,0 +1,1 @@
+// Filled in by the RDS Query API work.
