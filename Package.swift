@@ -56,6 +56,8 @@ let package = Package(
         .target(
             name: "AWSRDS",
             dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "WorkflowModel", "StrictJSON", "Hashing"]),
+        /// Database users over a real connection: a PostgreSQL administrator that drives `psql`.
+        .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
         .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "StrictJSON"]),
 
@@ -93,6 +95,7 @@ let package = Package(
             name: "AWSRDSTests",
             dependencies: ["AWSRDS", "AWSSigning", "AWSConfiguration", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing"]),
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
+        .testTarget(name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "RDSCore", "Hashing"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
         .testTarget(
             name: "WorkflowDeciderTests",
