@@ -55,7 +55,7 @@ let package = Package(
         /// Secrets Manager calls Cairn needs.
         .target(
             name: "AWSRDS",
-            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "WorkflowModel", "StrictJSON", "Hashing"]),
+            dependencies: ["RDSCore", "AWSSigning", "WorkflowModel", "StrictJSON"]),
         /// Database users over a real connection: a PostgreSQL administrator that drives `psql`.
         .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "AWSConfigurationTests", dependencies: ["AWSConfiguration", "AWSSigning"]),
         .testTarget(
             name: "AWSRDSTests",
-            dependencies: ["AWSRDS", "AWSSigning", "AWSConfiguration", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing"]),
+            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing"]),
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
         .testTarget(name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "RDSCore", "Hashing"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),

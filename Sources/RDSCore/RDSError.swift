@@ -37,6 +37,10 @@ public struct RDSError: Error, Sendable, Hashable, CustomStringConvertible {
         "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
     ]
 
+    /// Cairn's own code for a call that got no HTTP answer at all (refused, reset, timed out): the
+    /// request may or may not have taken effect. Not an AWS code; botocore raises a connection error.
+    public static let connectionErrorCode = "ConnectionError"
+
     /// HTTP statuses botocore's standard retry mode treats as transient.
     public static let transientHTTPStatuses: Set<Int> = [500, 502, 503, 504]
 
@@ -46,6 +50,7 @@ public struct RDSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether the failure is a passing service or network condition (a 5xx, a request timeout).
     public var isTransient: Bool {
         Self.transientCodes.contains(code) || Self.transientHTTPStatuses.contains(httpStatus)
+            || code == Self.connectionErrorCode
     }
 
     /// Whether repeating the same call later may succeed: throttling or transient. Every modeled RDS

@@ -41,11 +41,13 @@ public struct StartRequest: Sendable {
     public var definitionSource: String?
     /// Inputs after defaults and type checks.
     public var input: JSONObject
+    /// Execution tags recorded in `WorkflowExecutionStarted` (at most ``Limits/executionTagsMax``).
+    public var tagList: [String]
 
     /// Makes a request.
     public init(
         executionId: String, definition: WorkflowDefinition, definitionJSON: JSONValue, definitionDigest: String,
-        definitionSource: String?, input: JSONObject
+        definitionSource: String?, input: JSONObject, tagList: [String] = []
     ) {
         self.executionId = executionId
         self.definition = definition
@@ -53,6 +55,7 @@ public struct StartRequest: Sendable {
         self.definitionDigest = definitionDigest
         self.definitionSource = definitionSource
         self.input = input
+        self.tagList = tagList
     }
 }
 
@@ -185,6 +188,10 @@ public actor Engine {
     @discardableResult
     public func start(_ request: StartRequest) throws -> WorkflowExecution {
         try checkRunning()
+        // A caller bug, not user input: the CLI builds the tags itself.
+        precondition(
+            request.tagList.count <= Limits.executionTagsMax && request.tagList.allSatisfy { $0.count <= Limits.executionTagLengthMax },
+            "at most \(Limits.executionTagsMax) execution tags of \(Limits.executionTagLengthMax) characters")
         let execution = WorkflowExecution(workflowId: request.executionId, runId: configuration.makeRunId())
         let started = WorkflowExecutionStartedEventAttributes(
             workflowExecution: execution,
@@ -193,7 +200,7 @@ public actor Engine {
             executionStartToCloseTimeout: Interval.timeoutText(request.definition.executionTimeout),
             taskStartToCloseTimeout: Limits.decisionTaskTimeout.description, definition: request.definitionJSON,
             definitionDigest: request.definitionDigest, definitionSource: request.definitionSource,
-            identity: configuration.identity)
+            identity: configuration.identity, tagList: request.tagList.isEmpty ? nil : request.tagList)
         executions[request.executionId] = ExecutionRuntime(
             executionId: request.executionId, definition: request.definition, state: HistoryState())
         do {

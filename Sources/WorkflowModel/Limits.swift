@@ -22,6 +22,10 @@ public enum Limits {
     public static let openActivitiesMax = 1_000
     /// Most attempts a retry policy may allow (0 means unlimited, bounded by schedule-to-close).
     public static let retryAttemptsMax = 10_000
+    /// Tags on one execution (SWF's `tagList` allows 5).
+    public static let executionTagsMax = 5
+    /// The longest execution tag (SWF's limit).
+    public static let executionTagLengthMax = 256
     /// Decision task start-to-close, recorded in `DecisionTaskScheduled`.
     public static let decisionTaskTimeout = Interval.seconds(10)
     /// Characters of stderr kept in an `exec` failure.

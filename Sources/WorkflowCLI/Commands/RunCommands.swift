@@ -14,20 +14,25 @@ let simSpeedOption = OptionSpec(
 enum RunCommand {
     static let command = Command(
         name: "run", summary: "start a workflow and run it in the foreground until it closes",
-        usage: "cairn run FILE [--input NAME=VALUE]... [--input-file FILE] [--id ID] [--state-dir DIR] [--sim-speed X]",
+        usage:
+            "cairn run FILE [--input NAME=VALUE]... [--input-file FILE] [--id ID] [--state-dir DIR] [--sim-speed X] "
+            + "[--rds-provider aws|sim] [--profile NAME]",
         details: """
             Prints the execution id first, then one line per step change (a live table on a terminal),
             then the result. The execution is durable: if this process dies, `cairn resume ID` continues it.
             --input values for string inputs are taken literally; others are JSON (--input regions='["eu-west-1"]').
             Exit status 0 when the execution completes, 1 when it fails, is canceled or times out,
             2 for an invalid workflow or input (nothing is written then).
+            With --rds-provider aws the rds.* activities call Amazon RDS with the credentials, region and endpoint
+            AWS tools use (AWS_PROFILE, ~/.aws/credentials, AWS_ENDPOINT_URL_RDS, ...); `resume` continues
+            against the same provider.
             """,
         options: [
             OptionSpec(name: "input", takesValue: true, repeatable: true, help: "a workflow input", valueName: "NAME=VALUE"),
             OptionSpec(name: "input-file", takesValue: true, help: "a JSON object of inputs (--input overrides it)", valueName: "FILE"),
             OptionSpec(
                 name: "id", takesValue: true, help: "the execution (workflow) id; default <workflow>-<time>-<random>", valueName: "ID"),
-            simSpeedOption,
+            simSpeedOption, rdsProviderOption, profileOption,
         ],
         run: run)
 
@@ -44,6 +49,7 @@ enum RunCommand {
         }
         let input = try bindInputs(invocation, definition: definition)
         _ = try EngineSession.requestedSpeed(invocation)
+        let provider = try RDSProviderKind.requested(invocation) ?? .sim
         let executionId = invocation.arguments.value("id") ?? generatedId(for: definition)
         if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(quoted(executionId)): \(problem)") }
 
@@ -55,7 +61,7 @@ enum RunCommand {
             }
         }
 
-        let session = try await EngineSession.open(invocation, command: "run \(executionId)")
+        let session = try await EngineSession.open(invocation, command: "run \(executionId)", provider: provider)
         return try await session.closing {
             Failpoints.hit("run.beforeFirstEvent", environment: invocation.environment)
             let execution: WorkflowExecution
@@ -63,7 +69,8 @@ enum RunCommand {
                 execution = try await session.engine.start(
                     StartRequest(
                         executionId: executionId, definition: definition, definitionJSON: definitionJSON,
-                        definitionDigest: definitionDigest(definitionJSON), definitionSource: file, input: input))
+                        definitionDigest: definitionDigest(definitionJSON), definitionSource: file, input: input,
+                        tagList: provider.executionTag.map { [$0] } ?? []))
             } catch let error as StoreError where error.code == StoreError.Code.executionExists {
                 // Another `run --id` with the same id got there first.
                 throw existing(executionId, in: session.store)
@@ -71,6 +78,7 @@ enum RunCommand {
             Failpoints.hit("run.afterFirstEvent", environment: invocation.environment)
             console.line("execution \(execution.workflowId) (run \(execution.runId))")
             console.line("workflow \(definition.name) from \(file); state in \(session.directory.path)")
+            if provider == .aws { console.line("RDS: \(session.providers.summary)") }
             console.line("")
             return try await session.drive(executionId)
         }
@@ -137,13 +145,14 @@ enum RunCommand {
 enum ResumeCommand {
     static let command = Command(
         name: "resume", summary: "continue an execution after its engine stopped (crash, kill, Ctrl-C)",
-        usage: "cairn resume ID [--state-dir DIR] [--sim-speed X]",
+        usage: "cairn resume ID [--state-dir DIR] [--sim-speed X] [--profile NAME]",
         details: """
             Replays the history and continues exactly where it stopped: completed activities are not run
             again; an activity that was running when the engine died runs again (activities are idempotent).
             A closed execution is only reported. A quarantined (damaged) history is refused.
+            It continues against the RDS provider the execution started with (run --rds-provider).
             """,
-        options: [simSpeedOption],
+        options: [simSpeedOption, rdsProviderOption, profileOption],
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
@@ -155,9 +164,10 @@ enum ResumeCommand {
                 "no execution \(executionId) in \(store.stateDirectory): it was never started (see `cairn list`), "
                     + "or its first event never reached the disk; start it with `cairn run FILE --id \(executionId)`")
         }
+        let provider = try recordedProvider(invocation, executionId: executionId, store: store)
         let session: EngineSession
         do {
-            session = try await EngineSession.open(invocation, command: "resume \(executionId)")
+            session = try await EngineSession.open(invocation, command: "resume \(executionId)", provider: provider)
         } catch let error as CLIError where error.isLocked {
             // The store's advice (wait, or use another --state-dir) does not fit: the execution lives here.
             let holder = invocation.stateDirectory.lockHolder().map { " (\($0))" } ?? ""
@@ -173,6 +183,24 @@ enum ResumeCommand {
             invocation.console.line("")
             return try await session.drive(executionId)
         }
+    }
+
+    /// The provider the execution started with; a different `--rds-provider` is refused, since the
+    /// resources it created live there.
+    static func recordedProvider(_ invocation: Invocation, executionId: String, store: HistoryStore) throws -> RDSProviderKind {
+        let requested = try RDSProviderKind.requested(invocation)
+        let tags = (try? LoadedExecution.load(executionId, from: store))?.state.started?.tagList
+        guard let recorded = RDSProviderKind.recorded(in: tags) else {
+            throw CLIError.failure(
+                "execution \(executionId) names an RDS provider this version of Cairn does not know (\(tags ?? [])); "
+                    + "resume it with the version that started it")
+        }
+        if let requested, requested != recorded {
+            throw CLIError.usage(
+                "execution \(executionId) runs against --rds-provider \(recorded.rawValue), not \(requested.rawValue): "
+                    + "its resources live there. Leave --rds-provider out to continue it.")
+        }
+        return recorded
     }
 
     /// Resumes the execution in the session's engine; for a closed one prints it and returns its status.
@@ -200,14 +228,14 @@ enum ResumeCommand {
 enum CancelCommand {
     static let command = Command(
         name: "cancel", summary: "request cancellation of an execution",
-        usage: "cairn cancel ID [--state-dir DIR] [--sim-speed X]",
+        usage: "cairn cancel ID [--state-dir DIR] [--sim-speed X] [--profile NAME]",
         details: """
             Records WorkflowExecutionCancelRequested; the decider then cancels running activities and closes the
             execution as canceled (running compensations first when the workflow says onCancel: rollback).
             When another Cairn process runs the execution, the request is queued for it and this command returns;
             otherwise this command carries the cancellation out and waits for it. Exit status 0 when canceled.
             """,
-        options: [simSpeedOption],
+        options: [simSpeedOption, rdsProviderOption, profileOption],
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
@@ -220,9 +248,10 @@ enum CancelCommand {
             let status = loaded.quarantine == nil ? loaded.state.status.rawValue : "quarantined"
             throw CLIError.failure("execution \(executionId) is \(status); there is nothing to cancel")
         }
+        let provider = try ResumeCommand.recordedProvider(invocation, executionId: executionId, store: store)
         let session: EngineSession
         do {
-            session = try await EngineSession.open(invocation, command: "cancel \(executionId)")
+            session = try await EngineSession.open(invocation, command: "cancel \(executionId)", provider: provider)
         } catch let error as CLIError where error.isLocked {
             try CancelRequests.enqueue(executionId: executionId, identity: processIdentity("cancel"), in: directory)
             let holder = directory.lockHolder().map { " (\($0))" } ?? ""

@@ -20,7 +20,8 @@ struct EngineSession {
     let directory: StateDirectory
     let store: HistoryStore
     let lock: any FileLock
-    let simulator: RDSSimulator
+    /// Where the activities act: the simulator or real AWS.
+    let providers: ActivityProviders
     let engine: Engine
     let clock: SystemWallClock
     let console: Console
@@ -39,14 +40,36 @@ struct EngineSession {
         return speed
     }
 
-    /// Takes the lock, opens the simulator at the requested (or remembered) speed and starts workers.
-    /// An explicit `--sim-speed` replaces a remembered one, with a note on stderr.
-    static func open(_ invocation: Invocation, command: String) async throws -> EngineSession {
+    /// Takes the lock, opens the provider (the simulator at the requested or remembered speed, or
+    /// AWS) and starts workers. An explicit `--sim-speed` replaces a remembered one, with a note on stderr.
+    static func open(_ invocation: Invocation, command: String, provider: RDSProviderKind = .sim) async throws -> EngineSession {
         let requested = try requestedSpeed(invocation)
         let directory = invocation.stateDirectory
         let identity = processIdentity(command)
-        let (store, lock) = try directory.openForWriting(holder: identity)
         let clock = SystemWallClock()
+        // AWS settings are checked before the lock is taken, so a missing credential writes nothing.
+        let awsProviders = provider == .aws ? try ActivityProviders.aws(invocation, clock: clock) : nil
+        let (store, lock) = try directory.openForWriting(holder: identity)
+        let providers: ActivityProviders
+        if let awsProviders {
+            providers = awsProviders
+        } else {
+            providers = try openSimulator(invocation, directory: directory, lock: lock, clock: clock, requested: requested)
+        }
+        let engine = Engine(
+            store: store, handlers: providers.handlers, clock: clock,
+            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity),
+            loadDefinition: { json, digest in try loadRecordedDefinition(json, digest: digest) })
+        await engine.startWorkers()
+        return EngineSession(
+            directory: directory, store: store, lock: lock, providers: providers, engine: engine, clock: clock,
+            console: invocation.console)
+    }
+
+    /// Opens the state directory's simulator at the requested (or remembered) speed; releases `lock` on failure.
+    static func openSimulator(
+        _ invocation: Invocation, directory: StateDirectory, lock: any FileLock, clock: SystemWallClock, requested: Double?
+    ) throws -> ActivityProviders {
         let simulator: RDSSimulator
         do {
             simulator = try directory.openSimulator(clock: clock)
@@ -68,16 +91,7 @@ struct EngineSession {
             lock.release()
             throw error
         }
-        let handlers = BuiltInActivities.handlers(
-            rds: simulator, secrets: simulator, users: simulator, secretResolver: .standard(secrets: simulator))
-        let engine = Engine(
-            store: store, handlers: handlers, clock: clock,
-            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity),
-            loadDefinition: { json, digest in try loadRecordedDefinition(json, digest: digest) })
-        await engine.startWorkers()
-        return EngineSession(
-            directory: directory, store: store, lock: lock, simulator: simulator, engine: engine, clock: clock,
-            console: invocation.console)
+        return .simulator(simulator, directory: directory)
     }
 
     static func formatSpeed(_ speed: Double) -> String {

@@ -53,11 +53,14 @@ public struct WorkflowExecutionStartedEventAttributes: Sendable, Hashable, Codab
     public var definitionSource: String?
     /// Who started it, e.g. `cairn run (pid 4242)`.
     public var identity: String?
+    /// SWF's execution tags: for Cairn, how the execution's activities reach the world
+    /// (`rds-provider:aws`), so `resume` continues against the same provider. Absent means none.
+    public var tagList: [String]?
 
     public init(
         workflowExecution: WorkflowExecution, workflowType: TypeName, taskList: TaskList, input: JSONValue,
         executionStartToCloseTimeout: String, taskStartToCloseTimeout: String, definition: JSONValue,
-        definitionDigest: String, definitionSource: String? = nil, identity: String? = nil
+        definitionDigest: String, definitionSource: String? = nil, identity: String? = nil, tagList: [String]? = nil
     ) {
         self.workflowExecution = workflowExecution
         self.workflowType = workflowType
@@ -69,6 +72,7 @@ public struct WorkflowExecutionStartedEventAttributes: Sendable, Hashable, Codab
         self.definitionDigest = definitionDigest
         self.definitionSource = definitionSource
         self.identity = identity
+        self.tagList = tagList
     }
 }
 
