@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "AWSConfigurationTests", dependencies: ["AWSConfiguration", "AWSSigning"]),
         .testTarget(
             name: "AWSRDSTests",
-            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing"]),
+            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing", "Activities", "StrictJSON"]),
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
         .testTarget(name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "RDSCore", "Hashing"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
