@@ -175,8 +175,9 @@ public struct AWSConfigurationResolver: Sendable {
             throw AWSConfigurationError(
                 code: .regionInvalid,
                 message: "region \"\(found.value)\" from \(found.origin) is not a region name: region names are lowercase letters, "
-                    + "digits and hyphens, like us-east-1 or eu-west-2. Fix the value (a comment after it on the same line is not "
-                    + "allowed in the shared files).")
+                    + "digits and hyphens, like us-east-1 or eu-west-2."
+                    + (found.value.contains("#") || found.value.contains(";")
+                        ? " The shared files do not allow a comment after a value: put it on a line of its own." : ""))
         }
         return found.value
     }
@@ -267,8 +268,8 @@ public struct AWSConfigurationResolver: Sendable {
         let shown = problem.hidesValue ? "the endpoint URL" : "endpoint URL \"\(url)\""
         throw AWSConfigurationError(
             code: .endpointInvalid,
-            message: "\(shown) from \(origin) is not valid: \(problem.reason). Use a URL like https://rds.us-east-1.amazonaws.com "
-                + "or http://localhost:4566.")
+            message: "\(shown) from \(origin) is not valid: \(problem.reason). Use a URL like http://localhost:4566 "
+                + "or https://vpce-0123.rds.us-east-1.vpce.amazonaws.com.")
     }
 
     /// What is wrong with an endpoint URL, if anything.
