@@ -50,6 +50,11 @@ public struct SecretsManagerClient: SecretStore {
                 code: "MissingRegion",
                 message: "secret \(arn) names no region and none is configured; use the secret's full ARN or set AWS_REGION")
         }
+        return try await getSecretValue(id: arn, region: region)
+    }
+
+    /// `GetSecretValue` of the secret named or ARN'd `id` in `region`.
+    public func getSecretValue(id arn: String, region: String) async throws -> String {
         let answer = try await call("GetSecretValue", .object(JSONObject([("SecretId", .string(arn))])), region: region)
         if let text = answer["SecretString"]?.stringValue { return text }
         if let base64 = answer["SecretBinary"]?.stringValue, let data = Data(base64Encoded: base64) {

@@ -17,7 +17,7 @@ struct ResetMasterPasswordActivity: ActivityHandler {
         let input = try ActivityInput(input, type: activityType)
         let region = try input.string("region")
         let identifier = try input.string("identifier")
-        let secretName = input.optionalString("secretName") ?? "cairn/\(identifier.lowercased())/master"
+        let secretName = input.optionalString("secretName") ?? MasterPasswordSecret.defaultName(instanceIdentifier: identifier)
         let instance = try await RDSSupport.waitUntilAvailable(
             rds: rds, region: region, identifier: identifier, interval: rds.scaledWait(RDSSupport.defaultPollInterval),
             context: context)
@@ -41,6 +41,13 @@ struct ResetMasterPasswordActivity: ActivityHandler {
                 ("secretArn", .string(secretArn)), ("status", .string(modified.status)),
             ]))
     }
+}
+
+/// Where `rds.resetMasterPassword` keeps the master password unless its input names another secret;
+/// `db.resetUserPasswords` on AWS logs in with it when RDS does not manage the password.
+public enum MasterPasswordSecret {
+    /// `cairn/<identifier>/master`.
+    public static func defaultName(instanceIdentifier: String) -> String { "cairn/\(instanceIdentifier.lowercased())/master" }
 }
 
 /// `db.resetUserPasswords`: gives each application user a new password, stored in the secret store;

@@ -83,7 +83,7 @@ public struct SecretResolver: Sendable {
     }
 
     /// The `password` member of an RDS-shaped JSON secret, or the whole value.
-    static func password(fromSecretValue text: String) -> String {
+    public static func password(fromSecretValue text: String) -> String {
         guard text.first == "{",
             let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
             let password = object["password"] as? String

@@ -118,11 +118,13 @@ import WorkflowModel
         let source = "arn:aws:rds:us-east-1:123456789012:db:orders-db"
         let transport = ScriptedTransport([
             Fixtures.response(
-                "CreateDBInstanceReadReplica", result: Fixtures.instanceXML(identifier: "orders-db-usw2", region: "us-west-2", source: source))
+                "CreateDBInstanceReadReplica",
+                result: Fixtures.instanceXML(identifier: "orders-db-usw2", region: "us-west-2", source: source))
         ])
         let provider = AWSRDSProvider(client: Fixtures.client(transport))
         let replica = try await provider.createDBInstanceReadReplica(
-            CreateDBInstanceReadReplicaRequest(region: "us-west-2", dbInstanceIdentifier: "orders-db-usw2", sourceDBInstanceIdentifier: source))
+            CreateDBInstanceReadReplicaRequest(
+                region: "us-west-2", dbInstanceIdentifier: "orders-db-usw2", sourceDBInstanceIdentifier: source))
         #expect(replica.readReplicaSourceArn == source)
         let request = try #require(transport.sent.first)
         #expect(request.url.absoluteString == "https://rds.us-west-2.amazonaws.com/")
@@ -149,7 +151,8 @@ import WorkflowModel
 
     @Test func describeFollowsMarkersThroughEveryPage() async throws {
         let transport = ScriptedTransport([
-            Fixtures.response("DescribeDBInstances", result: "<Marker>page2</Marker><DBInstances>\(Fixtures.instanceXML(identifier: "a"))</DBInstances>"),
+            Fixtures.response(
+                "DescribeDBInstances", result: "<Marker>page2</Marker><DBInstances>\(Fixtures.instanceXML(identifier: "a"))</DBInstances>"),
             Fixtures.response("DescribeDBInstances", result: "<DBInstances>\(Fixtures.instanceXML(identifier: "b"))</DBInstances>"),
         ])
         let provider = AWSRDSProvider(client: Fixtures.client(transport))
@@ -207,17 +210,20 @@ import WorkflowModel
                 HTTPResponse(
                     status: 400, headers: ["x-amzn-errortype": "ResourceExistsException:http://internal.amazon.com/"],
                     body: Array(#"{"__type":"ResourceExistsException","message":"exists"}"#.utf8))),
-            .respond(HTTPResponse(status: 200, body: Array(#"{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:n-1","VersionId":"v"}"#.utf8))),
+            .respond(
+                HTTPResponse(status: 200, body: Array(#"{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:n-1","VersionId":"v"}"#.utf8))),
         ])
         let client = SecretsManagerClient(client: Fixtures.client(transport, signingName: "secretsmanager"), defaultRegion: "us-east-1")
         let arn = try await client.putSecret(name: "n", value: "s3cret-canary", region: "us-east-1", tags: [Tag(key: "k", value: "v")])
         #expect(arn == "arn:aws:secretsmanager:us-east-1:1:secret:n-1")
-        #expect(transport.sent.map { Fixtures.header($0, "X-Amz-Target") } == ["secretsmanager.CreateSecret", "secretsmanager.PutSecretValue"])
+        #expect(
+            transport.sent.map { Fixtures.header($0, "X-Amz-Target") } == ["secretsmanager.CreateSecret", "secretsmanager.PutSecretValue"])
     }
 
     @Test func errorCodesLoseTheirNamespace() {
         #expect(SecretsManagerClient.errorCode("com.amazonaws.secretsmanager#ResourceNotFoundException") == "ResourceNotFoundException")
-        #expect(SecretsManagerClient.errorCode("ResourceNotFoundException:http://internal.amazon.com/coral/") == "ResourceNotFoundException")
+        #expect(
+            SecretsManagerClient.errorCode("ResourceNotFoundException:http://internal.amazon.com/coral/") == "ResourceNotFoundException")
         #expect(SecretsManagerClient.errorCode("") == nil)
     }
 }

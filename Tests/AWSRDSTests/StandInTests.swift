@@ -2,9 +2,9 @@ import AWSRDS
 import AWSTesting
 import Activities
 import Foundation
-import Synchronization
 import RDSCore
 import StrictJSON
+import Synchronization
 import Testing
 import WorkflowModel
 

@@ -136,7 +136,8 @@ import WorkflowModel
         let local = AWSEndpointResolver(endpointPrefix: "rds", override: URL(string: "http://127.0.0.1:5055"))
         #expect(local.url(for: "us-west-2").absoluteString == "http://127.0.0.1:5055")
         #expect(AWSEndpointResolver.hostHeader(for: URL(string: "http://127.0.0.1:5055")!) == "127.0.0.1:5055")
-        #expect(AWSEndpointResolver.hostHeader(for: URL(string: "https://rds.us-east-1.amazonaws.com:443/")!) == "rds.us-east-1.amazonaws.com")
+        #expect(
+            AWSEndpointResolver.hostHeader(for: URL(string: "https://rds.us-east-1.amazonaws.com:443/")!) == "rds.us-east-1.amazonaws.com")
         #expect(AWSEndpointResolver.hostHeader(for: URL(string: "http://localhost:80/")!) == "localhost")
     }
 }

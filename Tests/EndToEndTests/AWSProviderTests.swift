@@ -14,7 +14,8 @@
             [
                 "HOME": s.root, "AWS_ACCESS_KEY_ID": accessKeyId, "AWS_SECRET_ACCESS_KEY": secretAccessKey,
                 "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpoint, "AWS_PROFILE": "",
-                "AWS_SESSION_TOKEN": "", "AWS_CONFIG_FILE": s.root + "/no-config", "AWS_SHARED_CREDENTIALS_FILE": s.root + "/no-credentials",
+                "AWS_SESSION_TOKEN": "", "AWS_CONFIG_FILE": s.root + "/no-config",
+                "AWS_SHARED_CREDENTIALS_FILE": s.root + "/no-credentials",
             ].filter { !$0.value.isEmpty }
         }
 
@@ -58,7 +59,8 @@
                     let moto = try AWSE2E.startMoto()
                     defer { moto.stop() }
                     let key = try moto.enableSignatureChecking()
-                    let environment = AWSE2E.awsEnvironment(s, moto: moto, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey)
+                    let environment = AWSE2E.awsEnvironment(
+                        s, moto: moto, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey)
                     let run = try AWSE2E.cairn(
                         s,
                         ["run", s.workflowPath, "--rds-provider", "aws", "--id", s.executionId, "--input", "identifier=orders"],
@@ -79,18 +81,22 @@
                     let instances = try JSONSerialization.jsonObject(with: Data(found.utf8)) as? [String: [String: Any]] ?? [:]
                     s.note("moto holds \(instances.keys.sorted())")
                     let primary = instances["orders"]
-                    s.expect(primary?["region"] as? String == "us-east-1", "the primary should be in us-east-1: \(String(describing: primary))")
+                    s.expect(
+                        primary?["region"] as? String == "us-east-1", "the primary should be in us-east-1: \(String(describing: primary))")
                     s.expect(primary?["multiAZ"] as? Bool == true, "the primary should be Multi-AZ")
                     let primaryArn = primary?["arn"] as? String
                     for region in ["eu-west-1", "ap-southeast-2"] {
                         let replica = instances["orders-\(region)"]
-                        s.expect(replica?["region"] as? String == region, "replica orders-\(region) should be in \(region): \(String(describing: replica))")
+                        s.expect(
+                            replica?["region"] as? String == region,
+                            "replica orders-\(region) should be in \(region): \(String(describing: replica))")
                         s.expect(
                             replica?["source"] as? String == primaryArn && primaryArn != nil,
                             "replica orders-\(region)'s source should be the primary's ARN \(primaryArn ?? "?")")
                         let tags = replica?["tags"] as? [String: String] ?? [:]
                         s.expect(tags["cairn:execution"] == s.executionId, "replica orders-\(region) should carry cairn:execution")
-                        s.expect(tags["cairn:activity"]?.hasPrefix("replicas") == true, "replica orders-\(region) should carry cairn:activity")
+                        s.expect(
+                            tags["cairn:activity"]?.hasPrefix("replicas") == true, "replica orders-\(region) should carry cairn:activity")
                     }
                     let primaryTags = primary?["tags"] as? [String: String] ?? [:]
                     s.expect(primaryTags["cairn:execution"] == s.executionId, "the primary should carry cairn:execution")
@@ -111,7 +117,8 @@
                     defer { moto.stop() }
                     // The shipped workflow lets RDS manage the password; this copy names a reference.
                     let original = try String(contentsOfFile: s.workflowPath, encoding: .utf8)
-                    var environment = AWSE2E.awsEnvironment(s, moto: moto, accessKeyId: "AKIDCANARYTEST", secretAccessKey: AWSE2E.canary + "-key")
+                    var environment = AWSE2E.awsEnvironment(
+                        s, moto: moto, accessKeyId: "AKIDCANARYTEST", secretAccessKey: AWSE2E.canary + "-key")
                     environment["CAIRN_TEST_DB_PASSWORD"] = AWSE2E.canary
                     let secretArn = try moto.boto3(
                         """
@@ -129,7 +136,8 @@
                         let run = try AWSE2E.cairn(
                             s, ["run", variant, "--rds-provider", "aws", "--id", id, "--input", "identifier=orders-\(index)"],
                             environment: environment)
-                        s.expect(run.status == 0, "create-instance \(index) should complete; exit \(run.status)\n\(run.stdout)\n\(run.stderr)")
+                        s.expect(
+                            run.status == 0, "create-instance \(index) should complete; exit \(run.status)\n\(run.stdout)\n\(run.stderr)")
                     }
                     let found = try moto.boto3(
                         """

@@ -96,7 +96,7 @@ struct ActivityProviders {
         let region: String?
         do {
             region = try resolver.region()
-        } catch where error.code == .regionMissing {
+        } catch  where error.code == .regionMissing {
             region = nil
         }
         return (credentials, region, try resolver.endpointURL(serviceId: "RDS"), try resolver.endpointURL(serviceId: "Secrets Manager"))
