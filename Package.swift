@@ -56,8 +56,6 @@ let package = Package(
         .target(
             name: "AWSRDS",
             dependencies: ["RDSCore", "AWSSigning", "WorkflowModel", "StrictJSON"]),
-        /// Database users over a real connection: a PostgreSQL administrator that drives `psql`.
-        .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
         .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "StrictJSON"]),
 
@@ -95,7 +93,6 @@ let package = Package(
             name: "AWSRDSTests",
             dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing", "Activities", "StrictJSON"]),
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
-        .testTarget(name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "RDSCore", "Hashing"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
         .testTarget(
             name: "WorkflowDeciderTests",
