@@ -55,7 +55,7 @@ let package = Package(
         /// Secrets Manager calls Cairn needs.
         .target(
             name: "AWSRDS",
-            dependencies: ["RDSCore", "AWSSigning", "WorkflowModel", "StrictJSON"]),
+            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "WorkflowModel", "StrictJSON"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
         .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "StrictJSON"]),
 

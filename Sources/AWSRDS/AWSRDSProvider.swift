@@ -43,15 +43,13 @@ public struct AWSRDSProvider: RDSProvider {
         parameters.add("MasterUserPassword", request.masterUserPassword)
         if request.manageMasterUserPassword { parameters.add("ManageMasterUserPassword", true) }
         parameters.add("DBName", request.dbName)
-        if !request.vpcSecurityGroupIds.isEmpty {
-            parameters.add("VpcSecurityGroupIds", member: "VpcSecurityGroupId", request.vpcSecurityGroupIds)
-        }
+        Self.addSecurityGroups(request.vpcSecurityGroupIds, to: &parameters)
         parameters.add("DBSubnetGroupName", request.dbSubnetGroupName)
         parameters.add("DBParameterGroupName", request.dbParameterGroupName)
         parameters.add("BackupRetentionPeriod", request.backupRetentionPeriod)
         parameters.add("StorageEncrypted", request.storageEncrypted)
         parameters.add("PubliclyAccessible", request.publiclyAccessible)
-        parameters.addTags(request.tags.map { ($0.key, $0.value) })
+        parameters.addTags(request.tags)
         let result = try await call(parameters, region: request.region, secret: request.masterUserPassword)
         return try instance(in: result, action: "CreateDBInstance")
     }
@@ -65,11 +63,9 @@ public struct AWSRDSProvider: RDSProvider {
         parameters.add("DBInstanceClass", request.dbInstanceClass)
         parameters.add("MultiAZ", request.multiAZ)
         parameters.add("DBSubnetGroupName", request.dbSubnetGroupName)
-        if !request.vpcSecurityGroupIds.isEmpty {
-            parameters.add("VpcSecurityGroupIds", member: "VpcSecurityGroupId", request.vpcSecurityGroupIds)
-        }
+        Self.addSecurityGroups(request.vpcSecurityGroupIds, to: &parameters)
         parameters.add("KmsKeyId", request.kmsKeyId)
-        parameters.addTags(request.tags.map { ($0.key, $0.value) })
+        parameters.addTags(request.tags)
         let sourceRegion = request.sourceRegion
         if sourceRegion != request.region {
             parameters.add("PreSignedUrl", presignedURL(for: parameters, sourceRegion: sourceRegion, destinationRegion: request.region))
@@ -90,7 +86,7 @@ public struct AWSRDSProvider: RDSProvider {
         var parameters = QueryParameters(action: "CreateDBSnapshot", version: Self.apiVersion)
         parameters.add("DBSnapshotIdentifier", request.dbSnapshotIdentifier)
         parameters.add("DBInstanceIdentifier", request.dbInstanceIdentifier)
-        parameters.addTags(request.tags.map { ($0.key, $0.value) })
+        parameters.addTags(request.tags)
         let result = try await call(parameters, region: request.region)
         guard let snapshot = result.child("DBSnapshot") else { throw Self.malformed("CreateDBSnapshot", missing: "DBSnapshot") }
         return RDSDecoding.snapshot(snapshot)
@@ -112,11 +108,9 @@ public struct AWSRDSProvider: RDSProvider {
         parameters.add("DBInstanceClass", request.dbInstanceClass)
         parameters.add("MultiAZ", request.multiAZ)
         parameters.add("DBSubnetGroupName", request.dbSubnetGroupName)
-        if !request.vpcSecurityGroupIds.isEmpty {
-            parameters.add("VpcSecurityGroupIds", member: "VpcSecurityGroupId", request.vpcSecurityGroupIds)
-        }
+        Self.addSecurityGroups(request.vpcSecurityGroupIds, to: &parameters)
         parameters.add("DBParameterGroupName", request.dbParameterGroupName)
-        parameters.addTags(request.tags.map { ($0.key, $0.value) })
+        parameters.addTags(request.tags)
         let result = try await call(parameters, region: request.region)
         return try instance(in: result, action: "RestoreDBInstanceFromDBSnapshot")
     }
@@ -194,6 +188,12 @@ public struct AWSRDSProvider: RDSProvider {
         }
         throw RDSError(
             code: "TooManyPages", message: "\(parameters.value("Action") ?? "the listing") returned more than \(Self.maxPages) pages")
+    }
+
+    /// `VpcSecurityGroupIds` for a create, replica or restore: none given means the VPC's default
+    /// group, so nothing is sent (ModifyDBInstance, where an empty list replaces the set, sends it as is).
+    static func addSecurityGroups(_ ids: [String], to parameters: inout QueryParameters) {
+        if !ids.isEmpty { parameters.add("VpcSecurityGroupIds", member: "VpcSecurityGroupId", ids) }
     }
 
     func instance(in result: XMLResponseElement, action: String) throws -> DBInstance {

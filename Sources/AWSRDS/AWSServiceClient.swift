@@ -1,3 +1,4 @@
+import AWSConfiguration
 public import AWSSigning
 import Foundation
 public import RDSCore
@@ -20,9 +21,9 @@ public struct AWSEndpointResolver: Sendable {
     /// The endpoint for `region`.
     public func url(for region: String) -> URL {
         if let override { return override }
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        // The region was validated as lowercase letters, digits and hyphens, so this URL always parses.
-        return URL(string: "https://\(endpointPrefix).\(region).\(suffix)/") ?? URL(fileURLWithPath: "/")
+        // Regions come from workflow inputs validated as lowercase letters, digits and hyphens, so this parses.
+        let regional = AWSConfigurationResolver.defaultEndpoint(endpointPrefix: endpointPrefix, region: region) + "/"
+        return URL(string: regional) ?? URL(fileURLWithPath: "/")
     }
 
     /// The `Host` header value for `url`: the host, with the port when it is not the scheme's default.

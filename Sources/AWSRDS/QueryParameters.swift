@@ -1,3 +1,5 @@
+public import RDSCore
+
 /// The parameters of one AWS Query API call, serialized as botocore's query serializer does:
 /// `Action`, `Version`, then the members in the order they are added.
 ///
@@ -45,15 +47,10 @@ public struct QueryParameters: Sendable {
     }
 
     /// Adds tags as `Tags.Tag.N.Key` / `Tags.Tag.N.Value`; no tags adds nothing.
-    public mutating func addTags(_ tags: [(key: String, value: String)]) {
+    public mutating func addTags(_ tags: [Tag]) {
         for (index, tag) in tags.enumerated() {
             pairs.append(("Tags.Tag.\(index + 1).Key", tag.key))
             pairs.append(("Tags.Tag.\(index + 1).Value", tag.value))
         }
-    }
-
-    /// Removes every parameter named `name`.
-    public mutating func remove(_ name: String) {
-        pairs.removeAll { $0.name == name }
     }
 }

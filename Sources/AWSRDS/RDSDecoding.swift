@@ -43,7 +43,7 @@ public enum RDSDecoding {
                 instanceClass: element.string("PendingModifiedValues", "DBInstanceClass"),
                 masterUserPassword: element.string("PendingModifiedValues", "MasterUserPassword") != nil),
             tags: tags(element.child("TagList")),
-            createdAt: element.string("InstanceCreateTime").flatMap(timestamp))
+            createdAt: element.string("InstanceCreateTime").flatMap(Timestamp.init(iso8601:)))
     }
 
     /// A `DBSnapshot` element.
@@ -63,7 +63,7 @@ public enum RDSDecoding {
             snapshotType: element.string("SnapshotType") ?? "manual",
             encrypted: element.bool("Encrypted") ?? false,
             tags: tags(element.child("TagList")),
-            createdAt: element.string("SnapshotCreateTime").flatMap(timestamp))
+            createdAt: element.string("SnapshotCreateTime").flatMap(Timestamp.init(iso8601:)))
     }
 
     /// A `TagList` element's tags, normalized (sorted by key).
@@ -103,9 +103,5 @@ public enum RDSDecoding {
         return RDSResourceARN(
             partition: replica.partition, region: replica.region, account: replica.account, resourceType: "db", name: value
         ).text
-    }
-
-    static func timestamp(_ text: String) -> Timestamp? {
-        Timestamp(iso8601: text)
     }
 }

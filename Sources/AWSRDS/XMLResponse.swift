@@ -29,11 +29,6 @@ public struct XMLResponseElement: Sendable, Hashable {
         children.first { $0.name == name }
     }
 
-    /// Every child named `name`, in order.
-    public func children(named name: String) -> [XMLResponseElement] {
-        children.filter { $0.name == name }
-    }
-
     /// The element at a path of child names, e.g. `["Endpoint", "Address"]`.
     public func descendant(_ path: [String]) -> XMLResponseElement? {
         var current = self

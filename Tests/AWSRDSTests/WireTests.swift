@@ -35,7 +35,7 @@ import WorkflowModel
         parameters.add("ApplyImmediately", true)
         parameters.add("AllocatedStorage", 20)
         parameters.add("DBName", nil as String?)
-        parameters.addTags([("env", "test"), ("owner", "a b")])
+        parameters.addTags([Tag(key: "env", value: "test"), Tag(key: "owner", value: "a b")])
         let names = parameters.pairs.map(\.name)
         #expect(
             names == [
