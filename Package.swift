@@ -56,6 +56,8 @@ let package = Package(
         .target(
             name: "AWSRDS",
             dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "WorkflowModel", "StrictJSON"]),
+        /// Database users over a real connection: a PostgreSQL administrator that drives `psql`.
+        .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
         .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "StrictJSON"]),
 
@@ -67,6 +69,7 @@ let package = Package(
             dependencies: [
                 "WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
                 "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "Hashing", "AWSRDS", "AWSConfiguration",
+                "DatabaseAdministration",
             ]
         ),
         /// The executable: calls WorkflowCLI and exits with its code.
@@ -82,6 +85,8 @@ let package = Package(
 
         /// Loopback stand-ins for AWS: a scripted, fault-injecting HTTP server and a moto_server launcher.
         .target(name: "AWSTesting"),
+        /// A throwaway PostgreSQL server on 127.0.0.1 for the tests that reset database users.
+        .target(name: "DatabaseTesting", dependencies: ["DatabaseAdministration"]),
 
         // MARK: Tests
 
@@ -93,6 +98,8 @@ let package = Package(
             name: "AWSRDSTests",
             dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing", "Activities", "StrictJSON"]),
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
+        .testTarget(
+            name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "DatabaseTesting", "RDSCore", "Hashing"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
         .testTarget(
             name: "WorkflowDeciderTests",
@@ -111,7 +118,7 @@ let package = Package(
             dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
         .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "WorkflowModel", "StrictJSON", "EngineTesting"]),
         // Spawns the built `cairn` binary (make test builds it first); links only the seeded generator.
-        .testTarget(name: "EndToEndTests", dependencies: ["EngineTesting", "AWSTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EngineTesting", "AWSTesting", "DatabaseTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

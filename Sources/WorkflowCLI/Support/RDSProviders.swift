@@ -1,6 +1,7 @@
 import AWSConfiguration
 import AWSRDS
 import Activities
+import DatabaseAdministration
 import Foundation
 import RDSCore
 import RDSSimulator
@@ -83,9 +84,36 @@ struct ActivityProviders {
         let rds = AWSRDSProvider(client: rdsClient)
         let secrets = SecretsManagerClient(client: secretsClient, defaultRegion: region)
         let endpointNote = rdsEndpoint.map { "endpoint \($0)" } ?? "regional endpoints"
+        let users = PSQLUserAdministrator(
+            rds: rds, masterPassword: { try await masterPassword(of: $0, secrets: secrets) },
+            endpointOverride: invocation.environment[databaseEndpointVariable], environment: invocation.environment)
         return ActivityProviders(
-            kind: .aws, rds: rds, secrets: secrets, users: UnavailableUserAdministrator(),
+            kind: .aws, rds: rds, secrets: secrets, users: users,
             summary: "Amazon RDS (\(endpointNote); credentials from \(credentials.source))")
+    }
+
+    /// The environment variable that sends `db.resetUserPasswords`' connections to `host:port` (a tunnel's
+    /// local end, say) instead of the instance's endpoint.
+    static let databaseEndpointVariable = "CAIRN_DB_ENDPOINT"
+
+    /// The master password `db.resetUserPasswords` logs in with: from the RDS-managed secret when RDS
+    /// manages it, else from the secret `rds.resetMasterPassword` keeps it in (``MasterPasswordSecret``).
+    static func masterPassword(of instance: DBInstance, secrets: SecretsManagerClient) async throws -> String {
+        let value: String
+        if let arn = instance.masterUserSecretArn {
+            value = try await secrets.getSecretValue(arn: arn)
+        } else {
+            let name = MasterPasswordSecret.defaultName(instanceIdentifier: instance.identifier)
+            do {
+                value = try await secrets.getSecretValue(id: name, region: instance.region)
+            } catch let error as RDSError where error.code == "ResourceNotFoundException" {
+                throw RDSError(
+                    code: error.code,
+                    message: "the master password of \(instance.identifier) is not managed by RDS and secret \(name) "
+                        + "does not exist in \(instance.region); run rds.resetMasterPassword on it first", httpStatus: 400)
+            }
+        }
+        return SecretResolver.password(fromSecretValue: value)
     }
 
     /// Credentials, the configured region (optional: workflows name their regions) and endpoint overrides.
@@ -108,17 +136,4 @@ struct ActivityProviders {
             kind: .sim, rds: simulator, secrets: simulator, users: simulator,
             summary: "the RDS simulator in \(directory.simulatorPath)")
     }
-}
-
-/// Database users over a real network connection are not available against AWS yet: says so, once,
-/// without retrying.
-struct UnavailableUserAdministrator: DatabaseUserAdministrator {
-    static let error = RDSError(
-        code: "UnsupportedOperation",
-        message: "db.resetUserPasswords needs a connection to the database engine, which the aws provider does not "
-            + "have yet; give the users their passwords another way, or run this workflow on the simulator",
-        httpStatus: 400)
-
-    func listApplicationUsers(region: String, instanceIdentifier: String) async throws -> [String] { throw Self.error }
-    func setPassword(region: String, instanceIdentifier: String, user: String, password: String) async throws { throw Self.error }
 }
