@@ -5,7 +5,7 @@ CAIRN := $(BUILD_DIR)/cairn
 
 PYTHON ?= python3
 
-.PHONY: build test test-deps run format lint clean
+.PHONY: build test test-deps torture run format lint clean
 
 build:
 	$(SWIFT) build
@@ -21,6 +21,14 @@ test-deps:
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The long reliability tiers: SEEDS seeds of the deterministic simulation (crashes, power loss, failed
+# fsync, full disk, ambiguous writes against the real engine and store in memory). A failure prints
+# its seed and the command that replays it.
+SEEDS ?= 2000
+torture:
+	$(SWIFT) build --build-tests
+	CAIRN_TORTURE_SEEDS=$(SEEDS) $(SWIFT) test --skip-build --filter SimulationTests
 
 # A fresh identifier each time, so repeated runs in the same state directory never collide.
 run: build
