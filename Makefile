@@ -23,12 +23,15 @@ test: test-deps
 	$(SWIFT) test --skip-build
 
 # The long reliability tiers: SEEDS seeds of the deterministic simulation (crashes, power loss, failed
-# fsync, full disk, ambiguous writes against the real engine and store in memory). A failure prints
-# its seed and the command that replays it.
+# fsync, full disk, ambiguous writes against the real engine and store in memory), then KILLS SIGKILLs
+# of the real binary at random moments, each followed by a resume. A failure prints its seed and the
+# command that replays it.
 SEEDS ?= 2000
+KILLS ?= 1000
 torture:
 	$(SWIFT) build --build-tests
 	CAIRN_TORTURE_SEEDS=$(SEEDS) $(SWIFT) test --skip-build --filter SimulationTests
+	CAIRN_E2E_KILLS=$(KILLS) $(SWIFT) test --skip-build --filter RandomKillTests
 
 # A fresh identifier each time, so repeated runs in the same state directory never collide.
 run: build
