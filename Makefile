@@ -26,7 +26,7 @@ test: test-deps
 # fsync, full disk, ambiguous writes against the real engine and store in memory), then KILLS SIGKILLs
 # of the real binary at random moments, each followed by a resume. A failure prints its seed and the
 # command that replays it.
-SEEDS ?= 2000
+SEEDS ?= 10000
 KILLS ?= 1000
 torture:
 	$(SWIFT) build --build-tests

@@ -47,9 +47,8 @@ import WorkflowModel
                 add()
             }
         }
-        let seconds =
-            Double((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000) / 1000
-            + Double((ContinuousClock.now - started).components.seconds)
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         #expect(totals.runs == seeds.count * 2)
         print(
             "RESULT test=SIM seeds=\(seeds.count) runs=\(totals.runs) crashes=\(totals.crashes) disk_faults=\(totals.diskFaults) "
