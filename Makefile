@@ -5,7 +5,7 @@ CAIRN := $(BUILD_DIR)/cairn
 
 PYTHON ?= python3
 
-.PHONY: build test test-deps run format lint clean
+.PHONY: build test test-deps torture fuzz run format lint clean
 
 build:
 	$(SWIFT) build
@@ -28,6 +28,35 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The long reliability tiers: SEEDS seeds of the deterministic simulation (crashes, power loss, failed
+# fsync, full disk, ambiguous writes against the real engine and store in memory), then KILLS SIGKILLs
+# of the real binary at random moments, each followed by a resume. A failure prints its seed and the
+# command that replays it.
+SEEDS ?= 10000
+KILLS ?= 1000
+torture:
+	$(SWIFT) build --build-tests
+	CAIRN_TORTURE_SEEDS=$(SEEDS) $(SWIFT) test --skip-build --filter SimulationTests
+	CAIRN_E2E_KILLS=$(KILLS) $(SWIFT) test --skip-build --filter RandomKillTests
+
+# libFuzzer on the definition parser and the history decoder, FUZZ_SECONDS each. The parser modules are
+# built with coverage instrumentation into $(FUZZ_BUILD), then linked with the entry points in Fuzz/.
+# The committed seeds are Tests/FuzzCorpusTests/Corpus/<target> (make test replays them); what a run
+# learns goes to $(FUZZ_BUILD)/corpus-<target>. A crash stops the run and leaves crash-<hash> here:
+# fix it and add the input to the committed corpus.
+FUZZ_SECONDS ?= 300
+FUZZ_BUILD := .build-fuzz
+FUZZ_MODULES := StrictJSON Hashing WorkflowModel SystemIO HistoryStore FuzzTargets
+fuzz:
+	$(SWIFT) build --scratch-path $(FUZZ_BUILD) --target FuzzTargets -Xswiftc -sanitize=fuzzer
+	for target in definition history; do \
+		swiftc -sanitize=fuzzer -parse-as-library -I $(FUZZ_BUILD)/debug/Modules Fuzz/$$target.swift \
+			$(foreach module,$(FUZZ_MODULES),$(FUZZ_BUILD)/debug/$(module).build/*.o) -o $(FUZZ_BUILD)/fuzz-$$target || exit 1; \
+		mkdir -p $(FUZZ_BUILD)/corpus-$$target; \
+		$(FUZZ_BUILD)/fuzz-$$target -max_total_time=$(FUZZ_SECONDS) -timeout=1 -print_final_stats=1 \
+			$(FUZZ_BUILD)/corpus-$$target Tests/FuzzCorpusTests/Corpus/$$target || exit 1; \
+	done
+
 # A fresh identifier each time, so repeated runs in the same state directory never collide.
 run: build
 	$(CAIRN) run Workflows/multi-region-rollout.json --input identifier=orders-$$(date +%s)
@@ -39,4 +68,4 @@ lint:
 	$(SWIFT) format lint --recursive Sources Tests Package.swift
 
 clean:
-	rm -rf .build
+	rm -rf .build $(FUZZ_BUILD)

@@ -83,6 +83,10 @@ let package = Package(
             dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
         ),
 
+        /// The parsers' fuzz functions: `make fuzz` drives them with libFuzzer (`Fuzz/*.swift`), `make test`
+        /// replays the committed corpus through them.
+        .target(name: "FuzzTargets", dependencies: ["WorkflowModel", "HistoryStore"]),
+
         /// Loopback stand-ins for AWS: a scripted, fault-injecting HTTP server and a moto_server launcher.
         .target(name: "AWSTesting"),
         /// A throwaway PostgreSQL server on 127.0.0.1 for the tests that reset database users.
@@ -116,6 +120,7 @@ let package = Package(
         .testTarget(
             name: "ActivitiesTests",
             dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
         .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "WorkflowModel", "StrictJSON", "EngineTesting"]),
         // Spawns the built `cairn` binary (make test builds it first); links only the seeded generator.
         .testTarget(name: "EndToEndTests", dependencies: ["EngineTesting", "AWSTesting", "DatabaseTesting"]),

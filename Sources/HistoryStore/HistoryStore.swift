@@ -292,6 +292,15 @@ public final class HistoryStore: Sendable {
             state.withLock { $0.quarantined[executionId] = quarantine }
             return recovered
         }
+        // What we read may be only in the page cache: after a failed fsync (in the process that
+        // died) Linux keeps the bytes readable but never writes them, and a later fsync does not
+        // save them. Appending after them would acknowledge events a power loss then cuts off, so
+        // the valid bytes are written again, to a new file, and made durable before anything is added.
+        do {
+            try fileSystem.replaceFile(at: path, contents: Array(bytes[..<recovered.validLength]))
+        } catch {
+            throw stop(path, error)
+        }
         try openWriter(executionId, path: path, sequence: sequence, eventCount: recovered.events.count)
         return recovered
     }

@@ -1,6 +1,7 @@
 #if os(Linux)
     import EngineTesting
     import Foundation
+    import Synchronization
     import Testing
 
     /// SIGKILL at seeded random moments of one rollout, each followed by a resume (reliability.md T05).
@@ -14,14 +15,46 @@
     /// may land a few records later on another run.
     extension EndToEnd {
         @Suite struct RandomKillTests {
+            /// Kills one execution takes at most; more kills than this run more executions (`make torture`
+            /// asks for 1,000).
+            static let killsPerExecutionMax = 25
+
             @Test func killsAtRandomMoments() async {
                 let environment = ProcessInfo.processInfo.environment
-                let seed = environment["CAIRN_E2E_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
-                let kills = environment["CAIRN_E2E_KILLS"].flatMap { Int($0) } ?? 5
+                let firstSeed = environment["CAIRN_E2E_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...(UInt64.max / 2))
+                let totalKills = environment["CAIRN_E2E_KILLS"].flatMap { Int($0) } ?? 5
+                let started = ContinuousClock.now
+                let tally = Mutex((kills: 0, executions: 0, rolledBack: 0))
+                var round: UInt64 = 0
+                // Executions one after another until the kills asked for are done; execution n uses seed + n.
+                while tally.withLock({ $0.kills }) < totalKills || round == 0 {
+                    let seed = firstSeed &+ round
+                    let kills = min(Self.killsPerExecutionMax, max(totalKills - tally.withLock { $0.kills }, 0))
+                    round += 1
+                    let killed = await Self.killAndResume(seed: seed, kills: kills) { killed, rolledBack in
+                        tally.withLock {
+                            $0.kills += killed
+                            $0.executions += 1
+                            if rolledBack { $0.rolledBack += 1 }
+                        }
+                    }
+                    if !killed { break }
+                }
+                let total = tally.withLock { $0 }
+                print(
+                    "RESULT test=T05-real-kills seed=\(firstSeed) executions=\(total.executions) kills=\(total.kills) "
+                        + "rolled_back=\(total.rolledBack) lost_acknowledged=0 completed_redone=0 "
+                        + "seconds=\(started.duration(to: .now).components.seconds)")
+            }
+
+            /// One execution killed `kills` times at seeded moments and resumed to its close; `done` gets
+            /// the kills made and whether it rolled back. Returns false when the scenario failed.
+            static func killAndResume(seed: UInt64, kills: Int, done: @escaping @Sendable (Int, Bool) -> Void) async -> Bool {
                 let replay =
                     "replay: CAIRN_E2E_SEED=\(seed) CAIRN_E2E_KILLS=\(kills) swift test --skip-build\(Self.scratchPathOption) "
                     + "--filter RandomKillTests"
                 print("e2e random kills: seed \(seed), \(kills) kills (\(replay))")
+                let failed = Mutex(true)
                 await E2E.run("random-kills", executionId: "e2e-random", context: "seed \(seed)\n\(replay)") { s in
                     var random = SeededRandom(seed: seed)
                     let injectFault = random.next() % 3 == 0
@@ -82,7 +115,10 @@
                     let adopted = s.checkNoWorkRedone()
                     if rolledBack { try CrashPointTests.checkRolledBack(s) } else { try s.checkRolloutInstances() }
                     s.report([("seed", seed), ("fault", injectFault), ("adopted", adopted)])
+                    done(s.kills.count, rolledBack)
+                    failed.withLock { $0 = !s.problems.isEmpty }
                 }
+                return !failed.withLock { $0 }
             }
 
             /// ` --scratch-path X` when the binary was not built into the default `.build`.

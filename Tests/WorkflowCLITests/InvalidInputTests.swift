@@ -26,6 +26,11 @@ import WorkflowCLI
         let badJSON = try sandbox.write("inputs-bad.json", "{\"identifier\": ")
         let notObject = try sandbox.write("inputs-array.json", "[\"identifier\"]")
         let wrongType = try sandbox.write("inputs-wrong.json", "{\"identifier\": 7}")
+        let duplicate = try sandbox.write("inputs-duplicate.json", "{\"identifier\": \"a\", \"identifier\": \"b\"}")
+        let deep = try sandbox.write(
+            "inputs-deep.json", "{\"identifier\": " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}")
+        let oversized = try sandbox.write(
+            "inputs-oversized.json", "{\"identifier\": \"db1\", \"engine\": \"" + String(repeating: "x", count: 40_000) + "\"}")
         let id = ["--input", "identifier=db1"]
         return [
             Case(arguments: ["run", broken, "--input", "identifier=x"], message: "is not a valid workflow (8 problems)"),
@@ -47,6 +52,20 @@ import WorkflowCLI
             Case(arguments: ["run", create] + id + ["--id", String(repeating: "a", count: 200)], message: "at most"),
             Case(arguments: ["run", create] + id + ["--id", "\u{43E}rders"], message: "--id \"\\u{43E}rders\""),
             Case(arguments: ["run", create] + id + ["--id", ""], message: "cannot be empty"),
+            // Ids that try to leave the executions directory or to look like another id.
+            Case(arguments: ["run", create] + id + ["--id", "/etc/passwd"], message: "may use only ASCII"),
+            Case(arguments: ["run", create] + id + ["--id", "a/../../b"], message: "may use only ASCII"),
+            Case(arguments: ["run", create] + id + ["--id", "."], message: "must start with a letter or digit"),
+            Case(arguments: ["run", create] + id + ["--id", ".."], message: "must start with a letter or digit"),
+            Case(arguments: ["run", create] + id + ["--id", "a\tb"], message: "--id \"a\\u{9}b\""),
+            Case(arguments: ["run", create] + id + ["--id", "a:b"], message: "may use only ASCII"),
+            Case(arguments: ["run", create] + id + ["--id", "a|b"], message: "may use only ASCII"),
+            Case(arguments: ["run", create] + id + ["--id", "e\u{301}"], message: "--id \"e\\u{301}\""),
+            Case(arguments: ["run", create] + id + ["--id", String(repeating: "a", count: 10_000)], message: "this one has 10000"),
+            // Input files: duplicate keys, nesting far past the limit, a payload over the limit.
+            Case(arguments: ["run", create, "--input-file", duplicate], message: "json.duplicateKey"),
+            Case(arguments: ["run", create, "--input-file", deep], message: "json.tooDeep"),
+            Case(arguments: ["run", create, "--input-file", oversized], message: "json.tooLarge"),
             Case(arguments: ["run", create] + id + ["--id", "-x"], message: "must start with a letter or digit"),
             Case(arguments: ["run", create, "--input-file", sandbox.root + "/none.json"], message: "cannot read"),
             Case(arguments: ["run", create, "--input-file", sandbox.root], message: "is a directory"),

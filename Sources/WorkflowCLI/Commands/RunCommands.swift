@@ -114,7 +114,10 @@ enum RunCommand {
         if let path = invocation.arguments.value("input-file") {
             let bytes = try readInputFile(path, limit: Limits.payloadBytesMax)
             do {
-                guard let object = try JSONValue(parsing: bytes, maxDepth: Limits.jsonDepthMax).objectValue else {
+                // readInputFile stops one byte past the limit; maxBytes turns that into "too large"
+                // instead of a parse error where the read stopped.
+                let options = JSONParser.Options(maxDepth: Limits.jsonDepthMax, maxBytes: Limits.payloadBytesMax, recordLocations: false)
+                guard let object = try JSONParser.parse(bytes, options: options).root.objectValue else {
                     throw CLIError.usage("\(path): the input file must hold a JSON object of input names to values")
                 }
                 fileObject = object

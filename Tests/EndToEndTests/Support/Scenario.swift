@@ -36,6 +36,8 @@
         /// Calls to `cairn`: engines started, resumes, short commands.
         private(set) var commandCount = 0
         var engineStarts = 0
+        /// Extra environment of every engine (`cairn run` and `cairn resume`) this scenario starts.
+        var engineEnvironment: [String: String] = [:]
 
         /// What the test saw when it killed an engine.
         struct Kill {
@@ -63,7 +65,8 @@
             self.executionId = executionId
             self.inputs = inputs
             self.simSpeed = simSpeed
-            workflowPath = CairnBinary.repositoryRoot + "/Workflows/" + workflow
+            // A workflow of the repository by name, or any file by absolute path.
+            workflowPath = workflow.hasPrefix("/") ? workflow : CairnBinary.repositoryRoot + "/Workflows/" + workflow
             root = FileManager.default.temporaryDirectory.path + "/cairn-e2e-\(name)-\(UUID().uuidString.prefix(8))"
             work = root + "/work"
             outputDirectory = root + "/out"
@@ -152,7 +155,7 @@
             engineStarts += 1
             if historyExists {
                 note("resume \(executionId)")
-                return try spawn(["resume", executionId, "--sim-speed", simSpeed], label: "resume")
+                return try spawn(["resume", executionId, "--sim-speed", simSpeed], label: "resume", environment: engineEnvironment)
             }
             if engineStarts > 1 {
                 let refused = try cairn(["resume", executionId, "--sim-speed", simSpeed])
@@ -163,7 +166,7 @@
                 note("resume refused (exit \(refused.status)): no history yet")
             }
             note("run --id \(executionId)")
-            return try spawn(runArguments, label: "run")
+            return try spawn(runArguments, label: "run", environment: engineEnvironment)
         }
 
         /// Waits until `condition` holds for what `child` has written, then kills it with SIGKILL.
