@@ -34,6 +34,8 @@ public final class GroupCommitter: Sendable {
     /// Writes `batch` in the next group; returns when it is durable.
     /// - Throws: the ``StoreError`` of this batch, or the one that stopped the store.
     public func commit(_ batch: HistoryBatch) async throws {
+        var batch = batch
+        try batch.encodeLines()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let startWriter = state.withLock { state -> Bool in
                 state.pending.append(Pending(batch: batch, continuation: continuation))

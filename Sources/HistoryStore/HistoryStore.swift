@@ -241,8 +241,7 @@ public final class HistoryStore: Sendable {
                 try validate(batch.executionId)
                 var sequence = EventSequence()
                 try check(batch.records, against: &sequence, eventCount: 0)
-                var bytes = try HistoryFormat.headerLine(executionId: batch.executionId)
-                for record in batch.records { bytes += try HistoryFormat.line(for: record) }
+                let bytes = try HistoryFormat.headerLine(executionId: batch.executionId) + batch.encodedLines()
                 creations.append((index, historyPath(of: batch.executionId), bytes, sequence, batch.records.count { $0.event != nil }))
             } catch {
                 results[index] = .failure(error as? StoreError ?? Self.invalid(error))
@@ -301,8 +300,7 @@ public final class HistoryStore: Sendable {
         try validate(executionId)
         let writer = try openWriter(for: executionId)
         guard !batch.records.isEmpty else { return nil }
-        var bytes: [UInt8] = []
-        for record in batch.records { bytes += try HistoryFormat.line(for: record) }
+        let bytes = try batch.encodedLines()
         return try writer.state.withLock { writerState -> any AppendableFile in
             guard let file = writerState.file else { throw stoppedError() ?? notOpenAfterFailure(executionId) }
             if let stopped = stoppedError() { throw stopped }
@@ -518,10 +516,27 @@ public struct HistoryBatch: Sendable {
     /// True for a new execution: its history is created holding the header and `records`.
     public var creates: Bool
 
+    /// The framed lines of `records`, when encoded ahead (see ``encodeLines()``).
+    private var lines: [UInt8]?
+
     /// Makes a batch.
     public init(executionId: String, records: [HistoryRecord], creates: Bool = false) {
         self.executionId = executionId
         self.records = records
         self.creates = creates
+    }
+
+    /// Encodes the records now, so the store's writer does not have to: the group committer encodes on
+    /// the caller's thread, in parallel with the writer.
+    /// - Throws: ``StoreError`` `store.recordTooLarge` or `store.invalidRecord`.
+    public mutating func encodeLines() throws {
+        lines = try encodedLines()
+    }
+
+    func encodedLines() throws -> [UInt8] {
+        if let lines { return lines }
+        var bytes: [UInt8] = []
+        for record in records { bytes += try HistoryFormat.line(for: record) }
+        return bytes
     }
 }
