@@ -212,30 +212,37 @@ struct Workloads: Sendable {
         let totalStart = monotonicSeconds()
         let run = try spawn(
             cairn, ["run", workflowFile, "--input-file", inputFile, "--id", "w3", "--state-dir", state, "--sim-speed", "1000"])
-        while true {
-            let counts = HistoryCounts(path: history)
-            if counts.completed >= activities / 2 { break }
+        // The history is followed as another program would tail it: cheap polls of its size, reading only
+        // new complete lines, so the measuring does not compete with the engine for the CPU.
+        let tail = HistoryTail(path: history)
+        while tail.counts.completed < activities / 2 {
             if !run.isRunning { throw BenchError("W3: cairn run exited before activity \(activities / 2)") }
             usleep(200)
+            tail.poll()
         }
         kill(run.processIdentifier, SIGKILL)
         run.waitUntilExit()
-        let atKill = HistoryCounts(path: history)
+        tail.poll()
+        let atKill = tail.counts
 
         let restart = monotonicSeconds()
         let resume = try spawn(cairn, ["resume", "w3", "--state-dir", state])
         var firstNewCompletion: Double?
         while firstNewCompletion == nil {
-            if HistoryCounts(path: history).completed > atKill.completed { firstNewCompletion = monotonicSeconds() }
-            if !resume.isRunning && firstNewCompletion == nil {
-                if HistoryCounts(path: history).completed > atKill.completed { firstNewCompletion = monotonicSeconds() }
+            let running = resume.isRunning
+            tail.poll()
+            if tail.counts.completed > atKill.completed {
+                firstNewCompletion = monotonicSeconds()
+            } else if !running {
                 break
+            } else {
+                usleep(100)
             }
-            usleep(100)
         }
         resume.waitUntilExit()
         let total = monotonicSeconds() - totalStart
-        let final = HistoryCounts(path: history)
+        tail.poll()
+        let final = tail.counts
         guard resume.terminationStatus == 0, final.completed == activities, let firstNewCompletion else {
             throw BenchError("W3: resume exited \(resume.terminationStatus) with \(final.completed) of \(activities) completed")
         }
@@ -260,17 +267,39 @@ struct Workloads: Sendable {
     }
 }
 
-/// Counts of activity events in a history file, read as another program would.
+/// Counts of activity events in a history file.
 struct HistoryCounts {
     var scheduled = 0
     var completed = 0
+}
 
-    init(path: String) {
-        guard let data = FileManager.default.contents(atPath: path) else { return }
-        let text = String(decoding: data, as: UTF8.self)
+/// Follows a growing history file: each poll reads only the bytes appended since the last one and
+/// counts the complete lines among them.
+final class HistoryTail {
+    let path: String
+    private var offset: off_t = 0
+    private var partial: [UInt8] = []
+    private(set) var counts = HistoryCounts()
+
+    init(path: String) { self.path = path }
+
+    func poll() {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_size > offset else { return }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: Int(info.st_size - offset))
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+        guard count > 0 else { return }
+        offset += off_t(count)
+        partial += buffer[0..<count]
+        guard let lastNewline = partial.lastIndex(of: 10) else { return }
+        let text = String(decoding: partial[...lastNewline], as: UTF8.self)
+        partial.removeFirst(lastNewline + 1)
         for line in text.split(separator: "\n") {
-            if line.contains("\"eventType\":\"ActivityTaskScheduled\"") { scheduled += 1 }
-            if line.contains("\"eventType\":\"ActivityTaskCompleted\"") { completed += 1 }
+            if line.contains("\"eventType\":\"ActivityTaskScheduled\"") { counts.scheduled += 1 }
+            if line.contains("\"eventType\":\"ActivityTaskCompleted\"") { counts.completed += 1 }
         }
     }
 }
