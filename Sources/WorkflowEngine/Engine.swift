@@ -523,21 +523,19 @@ public actor Engine {
     /// Writes the activity's final outcome (preceded by `ActivityTaskStarted` when an attempt ran)
     /// and runs a decision task.
     func closeActivity(_ executionId: String, _ scheduledEventId: Int64, _ outcome: EventAttributes) async throws {
-        guard var runtime = executions[executionId], var run = runtime.runs[scheduledEventId] else { return }
+        guard var run = executions[executionId]?.runs[scheduledEventId] else { return }
         var trigger: [EventAttributes] = []
-        var startedEventId: Int64 = 0
         if case .running(let attempt) = run.phase {
-            startedEventId = runtime.nextEventId
+            // commit() points the outcome's startedEventId at this event once it has its id.
             trigger.append(
                 .activityTaskStarted(
                     ActivityTaskStartedEventAttributes(
                         scheduledEventId: scheduledEventId, identity: attempt.identity, attempt: run.attempt)))
         }
-        trigger.append(Self.settingStartedEventId(outcome, startedEventId))
+        trigger.append(Self.settingStartedEventId(outcome, 0))
         stopAttempt(executionId, &run)
-        runtime = executions[executionId] ?? runtime
-        runtime.runs[scheduledEventId] = nil
-        executions[executionId] = runtime
+        // In place: a copy of the runtime would make the next commit copy the whole folded history.
+        executions[executionId]?.runs[scheduledEventId] = nil
         for key in [
             DeadlineKey.scheduleToClose(scheduledEventId), .scheduleToStart(scheduledEventId),
             .startToClose(scheduledEventId), .heartbeat(scheduledEventId), .retry(scheduledEventId),
@@ -745,7 +743,18 @@ public actor Engine {
             runtime.state.apply(event)
             events.append(event)
         }
-        for attributes in trigger { append(attributes) }
+        // Ids are given here, under the commit turn: an outcome written with its ActivityTaskStarted
+        // refers to that event, whatever was committed while this batch waited for its turn.
+        var startedEventId: Int64?
+        for attributes in trigger {
+            if case .activityTaskStarted = attributes {
+                startedEventId = runtime.nextEventId
+                append(attributes)
+            } else {
+                append(startedEventId.map { Self.settingStartedEventId(attributes, $0) } ?? attributes)
+                startedEventId = nil
+            }
+        }
         var immediatelyCanceled: [Int64] = []
         var rounds = 0
         while runDecision, !runtime.state.isClosed, rounds < Self.decisionRoundsPerBatchMax {

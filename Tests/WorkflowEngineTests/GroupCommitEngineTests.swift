@@ -39,6 +39,33 @@ import WorkflowModel
         }
     }
 
+    /// Completions of one execution that wait for its turn to commit (a forEach with several running at
+    /// once) each refer to their own ActivityTaskStarted.
+    @Test func queuedCompletionsReferToTheirOwnStartedEvents() async throws {
+        let definition = WorkflowDefinition(
+            name: "fan", inputs: [InputSpec(name: "items", type: .array)],
+            steps: [step("fan", input: ["value": "${item}"], forEach: "${input.items}", concurrency: 8)],
+            output: try TemplateParser.parse("${steps.fan.output}"))
+        let handler = ScriptedActivity(activityType: "test.work") { input, _ in input["value"] ?? .null }
+        let harness = try Harness(definition: definition, handlers: [handler], workers: 8)
+        try await harness.start(input: JSONObject([("items", .array((0..<40).map { .number(Double($0)) }))]))
+        #expect(try await harness.engine.waitForClose("exec-1") == .completed)
+        let events = try harness.history().events
+        let byId = Dictionary(uniqueKeysWithValues: events.map { ($0.eventId, $0) })
+        var completions = 0
+        for event in events {
+            guard case .activityTaskCompleted(let completed) = event.attributes else { continue }
+            completions += 1
+            guard case .activityTaskStarted(let started)? = byId[completed.startedEventId]?.attributes else {
+                Issue.record("event \(event.eventId): startedEventId \(completed.startedEventId) is not an ActivityTaskStarted")
+                continue
+            }
+            #expect(started.scheduledEventId == completed.scheduledEventId)
+        }
+        #expect(completions == 40)
+        #expect(try ReplayVerifier.verify(definition: definition, history: events, catalog: testCatalog) > 0)
+    }
+
     /// An fsync fails while many executions commit at once: the engine stops, and every event it
     /// reported as recorded is on disk after a power loss (so none of the failed group was reported).
     @Test func eventsReportedRecordedAreDurableWhenAGroupFsyncFails() async throws {
