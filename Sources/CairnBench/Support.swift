@@ -28,14 +28,6 @@ func procStatusBytes(_ field: String) -> Int? {
     return nil
 }
 
-/// Resets the peak RSS (`VmHWM`) so a workload's peak is its own (Linux: `clear_refs` value 5).
-func resetPeakRSS() {
-    let fd = open("/proc/self/clear_refs", O_WRONLY)
-    guard fd >= 0 else { return }
-    _ = "5".withCString { write(fd, $0, 1) }
-    close(fd)
-}
-
 /// Raises the open-file soft limit to the hard limit: every open execution keeps its history open.
 func raiseOpenFileLimit() {
     var limit = rlimit()
@@ -206,4 +198,11 @@ func markdownTable(_ header: [String], _ rows: [[String]]) -> [String] {
         "| " + cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |"
     }
     return [line(header), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"] + rows.map(line)
+}
+
+/// glibc's `malloc_trim(0)`: returns freed heap to the system (not in the Glibc module map, so looked up).
+func mallocTrim() {
+    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else { return }
+    typealias Trim = @convention(c) (Int) -> Int32
+    _ = unsafeBitCast(symbol, to: Trim.self)(0)
 }

@@ -18,6 +18,7 @@ var only: Set<String> = ["W0", "W1", "W2", "W3", "W4", "W5"]
 var quick = false
 var cairn: String?
 var root = ".cairn-bench"
+var child: (name: String, size: Int)?
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
@@ -34,6 +35,7 @@ while !arguments.isEmpty {
     case "--quick": quick = true
     case "--cairn": cairn = value()
     case "--dir": root = value()
+    case "--child": child = (value(), Int(value()) ?? 0)
     default:
         print(usage)
         exit(2)
@@ -45,6 +47,16 @@ try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectori
 
 let results = Results()
 let workloads = Workloads(root: root, results: results, quick: quick, cairnBinary: cairn)
+if let child {
+    // One run of a workload in a fresh process (memory figures), started by the parent below.
+    do {
+        try await workloads.child(child.name, child.size)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("\(child.name) failed: \(error)\n".utf8))
+        exit(1)
+    }
+}
 let heavyRuns = quick ? 1 : max(1, min(runs, 3))
 let began = monotonicSeconds()
 
@@ -65,8 +77,8 @@ if only.contains("W1") {
     await step("W1") { for _ in 0..<runs { try await workloads.w1() } }
 }
 if only.contains("W2") {
-    await step("W2 (1,000)") { for _ in 0..<runs { try await workloads.w2(executions: quick ? 100 : 1_000) } }
-    await step("W2 (10,000)") { for _ in 0..<heavyRuns { try await workloads.w2(executions: quick ? 1_000 : 10_000) } }
+    await step("W2 (1,000)") { for _ in 0..<runs { try workloads.w2(executions: quick ? 100 : 1_000) } }
+    await step("W2 (10,000)") { for _ in 0..<heavyRuns { try workloads.w2(executions: quick ? 1_000 : 10_000) } }
 }
 if only.contains("W3") {
     await step("W3") { for _ in 0..<runs { try workloads.w3() } }
@@ -75,7 +87,7 @@ if only.contains("W4") {
     await step("W4") { try await workloads.w4(runs: runs) }
 }
 if only.contains("W5") {
-    await step("W5") { for _ in 0..<heavyRuns { try await workloads.w5(executions: quick ? 1_000 : 10_000) } }
+    await step("W5") { for _ in 0..<heavyRuns { try workloads.w5(executions: quick ? 1_000 : 10_000) } }
 }
 try? FileManager.default.removeItem(atPath: root)
 
