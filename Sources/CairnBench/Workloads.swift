@@ -167,6 +167,10 @@ struct Workloads: Sendable {
         let store = try HistoryStore(stateDirectory: directory, fileSystem: PosixFileSystem())
         for _ in 0..<runs {
             var start = monotonicSeconds()
+            let bytes = try PosixFileSystem().readFile(at: store.historyPath(of: "w4"))
+            results.add(
+                "W4", "ms to read the file (\(bytes.count / 1_048_576) MB), part of load", "ms", (monotonicSeconds() - start) * 1000)
+            start = monotonicSeconds()
             let recovered = try store.load("w4", repair: false)
             let loaded = monotonicSeconds() - start
             guard recovered.outcome == .intact else { throw BenchError("W4: history not intact") }

@@ -148,3 +148,45 @@ final class Acknowledged: Sendable {
     var counts: [String: Int] { state.withLock { $0 } }
     func set(_ id: String, _ end: Int) { state.withLock { $0[id] = end } }
 }
+
+/// Long histories are checked and decoded on all cores before the scan applies its rules; the outcome
+/// must be exactly the one-line-at-a-time result.
+@Suite struct ParallelScanTests {
+    static let events = HistoryRecovery.parallelDecodeLinesMin + 500
+
+    func sample() throws -> (records: [HistoryRecord], bytes: [UInt8], starts: [Int]) {
+        let records = Fixtures.history(events: Self.events, withAttempts: true)
+        let bytes = try Fixtures.file(records)
+        return (records, bytes, Fixtures.lineStarts(bytes))
+    }
+
+    @Test func aLongIntactHistoryDecodesInOrder() throws {
+        let (records, bytes, _) = try sample()
+        let result = HistoryRecovery.scan(bytes, file: "h", expectedExecutionId: "orders-rollout")
+        #expect(result.outcome == .intact)
+        #expect(result.records == records)
+    }
+
+    @Test func damageInTheMiddleOfALongHistoryQuarantinesAtItsRecord() throws {
+        let (records, original, starts) = try sample()
+        var bytes = original
+        let damaged = 1_700
+        bytes[starts[damaged] + 20] ^= 0x01
+        let result = HistoryRecovery.scan(bytes, file: "h")
+        #expect(
+            result.outcome
+                == .quarantined(
+                    Quarantine(
+                        file: "h", offset: starts[damaged],
+                        reason: "checksum mismatch in record \(damaged) at byte \(starts[damaged])")))
+        #expect(result.records == Array(records.prefix(damaged - 1)))
+    }
+
+    @Test func aTornLastRecordOfALongHistoryIsDropped() throws {
+        let (records, bytes, starts) = try sample()
+        let last = starts.count - 1
+        let result = HistoryRecovery.scan(Array(bytes[..<(starts[last] + 9)]), file: "h")
+        #expect(result.outcome == .tornTail(offset: starts[last], length: 9))
+        #expect(result.records == Array(records.dropLast()))
+    }
+}
