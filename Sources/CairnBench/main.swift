@@ -74,7 +74,12 @@ if only.contains("W0") || only.contains("W1") {
     await step("W0") { for _ in 0..<runs { try workloads.w0() } }
 }
 if only.contains("W1") {
-    await step("W1") { for _ in 0..<runs { try await workloads.w1() } }
+    await step("W1") {
+        for _ in 0..<runs {
+            try await workloads.w1()
+            try await workloads.w1(activities: 100)
+        }
+    }
 }
 if only.contains("W2") {
     await step("W2 (1,000)") { for _ in 0..<runs { try workloads.w2(executions: quick ? 100 : 1_000) } }
