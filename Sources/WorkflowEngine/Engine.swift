@@ -275,13 +275,7 @@ public actor Engine {
             runtime.runs[activity.scheduledEventId] = run
         }
         executions[executionId] = runtime
-        // A decision task that would decide nothing writes nothing: an execution waiting on a timer or on
-        // its running activities resumes without an fsync (the decider is a pure function of the history,
-        // so running it again later gives the same answer).
-        let idle =
-            trigger.isEmpty && state.openDecisionTask == nil
-            && Decider.evaluate(definition: definition, state: state, catalog: configuration.catalog).decisions.isEmpty
-        if !idle { try await commit(executionId, trigger: trigger, runDecision: true) }
+        try await commit(executionId, trigger: trigger, runDecision: true)
         guard let recoveredRuns = executions[executionId]?.runs.keys.sorted() else {
             return closedStatuses[executionId] ?? .running
         }
@@ -356,8 +350,11 @@ public actor Engine {
         waiter.continuation.resume(returning: .running)
     }
 
-    /// The live state of an open execution.
-    public func snapshot(_ executionId: String) -> ExecutionSnapshot? {
+    /// The live state of an open execution. It waits for a batch of the execution being written, so
+    /// it never shows events that are not yet durable (or their effects not yet performed).
+    public func snapshot(_ executionId: String) async -> ExecutionSnapshot? {
+        await takeCommitTurn(executionId)
+        passCommitTurn(executionId)
         guard let runtime = executions[executionId] else { return nil }
         var attempts: [String: AttemptInfo] = [:]
         for run in runtime.runs.values {
