@@ -104,8 +104,10 @@ public struct AttemptInfo: Sendable, Hashable {
 /// before anything that depends on it happens: no activity is dispatched, no timer armed, no result
 /// acknowledged before its event is on disk.
 ///
-/// One decision task runs at a time per execution (the actor serializes them). Trigger events, the
-/// decision task and its decisions are written as one batch with one fsync.
+/// One batch is committed at a time per execution (its commit turn); the batches of different
+/// executions are written together by the store's ``HistoryStore/GroupCommitter``, which shares
+/// fsyncs among them. Trigger events, the decision task and its decisions are one batch; the actor
+/// never waits on the disk itself.
 public actor Engine {
     let store: HistoryStore
     let handlers: [String: any ActivityHandler]
