@@ -5,7 +5,7 @@ CAIRN := $(BUILD_DIR)/cairn
 
 PYTHON ?= python3
 
-.PHONY: build test test-deps torture fuzz run format lint clean
+.PHONY: build test test-deps torture fuzz bench run format lint clean
 
 build:
 	$(SWIFT) build
@@ -60,6 +60,14 @@ fuzz:
 # A fresh identifier each time, so repeated runs in the same state directory never collide.
 run: build
 	$(CAIRN) run Workflows/multi-region-rollout.json --input identifier=orders-$$(date +%s)
+
+# The performance workloads (docs/performance.md): release build, each workload several times on a fresh
+# state directory, medians with min and max. BENCH_ARGS=--quick for a short smoke run.
+BENCH_SCRATCH ?= .build
+bench:
+	$(SWIFT) build -c release --product cairn --scratch-path $(BENCH_SCRATCH)
+	$(SWIFT) build -c release --product cairn-bench --scratch-path $(BENCH_SCRATCH)
+	$(BENCH_SCRATCH)/release/cairn-bench --cairn $(BENCH_SCRATCH)/release/cairn $(BENCH_ARGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

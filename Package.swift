@@ -9,7 +9,8 @@ let package = Package(
     name: "Cairn",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "cairn", targets: ["cairn"])
+        .executable(name: "cairn", targets: ["cairn"]),
+        .executable(name: "cairn-bench", targets: ["CairnBench"]),
     ],
     targets: [
         // MARK: Pure leaves
@@ -74,6 +75,11 @@ let package = Package(
         ),
         /// The executable: calls WorkflowCLI and exits with its code.
         .executableTarget(name: "cairn", dependencies: ["WorkflowCLI"]),
+        /// `make bench`: the performance workloads (W0-W5) on the real engine and disk; not a test.
+        .executableTarget(
+            name: "CairnBench",
+            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON", "Hashing"]
+        ),
 
         // MARK: Test support
 

@@ -184,10 +184,7 @@ public final class HistoryStore: Sendable {
         do {
             try fileSystem.createFileExclusively(at: path, contents: bytes)
         } catch let error as SystemError where error.code == .alreadyExists {
-            throw StoreError(
-                code: StoreError.Code.executionExists,
-                message: "an execution with id \"\(executionId)\" already exists (\(path)). Choose another id, or "
-                    + "resume that execution.")
+            throw Self.exists(executionId, path)
         } catch {
             // The file may or may not exist now, and its name may not be durable: stop.
             throw stop(path, error)
@@ -203,20 +200,7 @@ public final class HistoryStore: Sendable {
     ///   `store.notLocked`, `store.invalidExecutionId`.
     public func append(_ executionId: String, records: [HistoryRecord]) throws {
         try validate(executionId)
-        let open = try state.withLock { state -> Writer? in
-            if let stopped = state.stopped { throw stopped }
-            try Self.requireLock(state, stateDirectory)
-            if let writer = state.writers[executionId] { return writer }
-            if let quarantine = state.quarantined[executionId] { throw Self.quarantinedError(quarantine) }
-            return nil
-        }
-        guard let writer = open else {
-            guard fileSystem.fileExists(at: historyPath(of: executionId)) else { throw notFound(executionId) }
-            throw StoreError(
-                code: StoreError.Code.notOpen,
-                message: "the execution \"\(executionId)\" is not open for writing in this engine; load it with "
-                    + "repair: true (after taking the state lock) before appending.")
-        }
+        let writer = try openWriter(for: executionId)
         guard !records.isEmpty else { return }
         var bytes: [UInt8] = []
         for record in records { bytes += try HistoryFormat.line(for: record) }
@@ -235,6 +219,104 @@ public final class HistoryStore: Sendable {
             }
             writerState.sequence = sequence
             writerState.eventCount += records.count { $0.event != nil }
+        }
+    }
+
+    /// Writes the batches of several executions and makes them durable together (group commit): every
+    /// new history is created (sharing the directory fsync), every append is written, then the appended
+    /// files are fsynced concurrently. One result per batch, in order. A batch refused before any I/O
+    /// (an existing id, a record out of order, ...) fails alone; a failed write or fsync stops the store
+    /// and fails every batch of the group, so none of them is acknowledged.
+    public func commit(_ batches: [HistoryBatch]) -> [Result<Void, StoreError>] {
+        var results = [Result<Void, StoreError>](repeating: .success(()), count: batches.count)
+        do {
+            try requireWritable()
+        } catch {
+            return batches.map { _ in .failure(error as? StoreError ?? stop(stateDirectory, error)) }
+        }
+        // Creations: encode and check each, then create them all at once.
+        var creations: [(index: Int, path: String, contents: [UInt8], sequence: EventSequence, events: Int)] = []
+        for (index, batch) in batches.enumerated() where batch.creates {
+            do {
+                try validate(batch.executionId)
+                var sequence = EventSequence()
+                try check(batch.records, against: &sequence, eventCount: 0)
+                let bytes = try HistoryFormat.headerLine(executionId: batch.executionId) + batch.encodedLines()
+                creations.append((index, historyPath(of: batch.executionId), bytes, sequence, batch.records.count { $0.event != nil }))
+            } catch {
+                results[index] = .failure(error as? StoreError ?? Self.invalid(error))
+            }
+        }
+        var failure: StoreError?
+        if !creations.isEmpty {
+            let created = fileSystem.createFilesExclusively(creations.map { ($0.path, $0.contents) })
+            for (creation, outcome) in zip(creations, created) {
+                switch outcome {
+                case .success:
+                    do {
+                        try openWriter(
+                            batches[creation.index].executionId, path: creation.path, sequence: creation.sequence,
+                            eventCount: creation.events)
+                    } catch {
+                        failure = failure ?? (error as? StoreError ?? stop(creation.path, error))
+                    }
+                case .failure(let error as SystemError) where error.code == .alreadyExists:
+                    results[creation.index] = .failure(Self.exists(batches[creation.index].executionId, creation.path))
+                case .failure(let error):
+                    failure = failure ?? stop(creation.path, error)
+                }
+            }
+        }
+        // Appends: write each under its writer's lock, then fsync the files together.
+        var toSync: [ObjectIdentifier: any AppendableFile] = [:]
+        for (index, batch) in batches.enumerated() where !batch.creates && failure == nil {
+            do {
+                guard let file = try write(batch) else { continue }
+                toSync[ObjectIdentifier(file)] = file
+            } catch let error as StoreError where error.code == StoreError.Code.stopped {
+                failure = error
+            } catch {
+                results[index] = .failure(error as? StoreError ?? Self.invalid(error))
+            }
+        }
+        if failure == nil, !toSync.isEmpty {
+            do {
+                try fileSystem.syncAll(Array(toSync.values))
+            } catch {
+                failure = stop(executionsDirectory, error)
+            }
+        }
+        if let failure {
+            // Fail-stop: nothing of this group is acknowledged, whatever reached the disk.
+            return batches.map { _ in .failure(failure) }
+        }
+        return results
+    }
+
+    /// Writes (without fsync) one append batch of ``commit(_:)``; returns the file to fsync, nil when
+    /// there was nothing to write. A failed write stops the store.
+    private func write(_ batch: HistoryBatch) throws -> (any AppendableFile)? {
+        let executionId = batch.executionId
+        try validate(executionId)
+        let writer = try openWriter(for: executionId)
+        guard !batch.records.isEmpty else { return nil }
+        let bytes = try batch.encodedLines()
+        return try writer.state.withLock { writerState -> any AppendableFile in
+            guard let file = writerState.file else { throw stoppedError() ?? notOpenAfterFailure(executionId) }
+            if let stopped = stoppedError() { throw stopped }
+            var sequence = writerState.sequence
+            try check(batch.records, against: &sequence, eventCount: writerState.eventCount)
+            do {
+                try file.append(bytes)
+            } catch {
+                writerState.file = nil
+                file.close()
+                throw stop(writer.path, error)
+            }
+            // Counted now: if the fsync fails the store stops, and nothing more is written anyway.
+            writerState.sequence = sequence
+            writerState.eventCount += batch.records.count { $0.event != nil }
+            return file
         }
     }
 
@@ -306,6 +388,36 @@ public final class HistoryStore: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The open writer of `executionId`, or why it cannot be written.
+    private func openWriter(for executionId: String) throws -> Writer {
+        let open = try state.withLock { state -> Writer? in
+            if let stopped = state.stopped { throw stopped }
+            try Self.requireLock(state, stateDirectory)
+            if let writer = state.writers[executionId] { return writer }
+            if let quarantine = state.quarantined[executionId] { throw Self.quarantinedError(quarantine) }
+            return nil
+        }
+        guard let writer = open else {
+            guard fileSystem.fileExists(at: historyPath(of: executionId)) else { throw notFound(executionId) }
+            throw StoreError(
+                code: StoreError.Code.notOpen,
+                message: "the execution \"\(executionId)\" is not open for writing in this engine; load it with "
+                    + "repair: true (after taking the state lock) before appending.")
+        }
+        return writer
+    }
+
+    private static func exists(_ executionId: String, _ path: String) -> StoreError {
+        StoreError(
+            code: StoreError.Code.executionExists,
+            message: "an execution with id \"\(executionId)\" already exists (\(path)). Choose another id, or "
+                + "resume that execution.")
+    }
+
+    private static func invalid(_ error: any Error) -> StoreError {
+        StoreError(code: StoreError.Code.invalidRecord, message: "cannot encode a record: \(error).", cause: String(describing: error))
+    }
 
     private func read(_ executionId: String, _ path: String) throws -> [UInt8] {
         do {
@@ -401,5 +513,39 @@ public final class HistoryStore: Sendable {
 
     private static func quarantinedError(_ quarantine: Quarantine) -> StoreError {
         StoreError(code: StoreError.Code.quarantined, message: quarantine.description)
+    }
+}
+
+/// One execution's records for ``HistoryStore/commit(_:)``.
+public struct HistoryBatch: Sendable {
+    /// The execution.
+    public var executionId: String
+    /// The records, in order, following what the history already holds.
+    public var records: [HistoryRecord]
+    /// True for a new execution: its history is created holding the header and `records`.
+    public var creates: Bool
+
+    /// The framed lines of `records`, when encoded ahead (see ``encodeLines()``).
+    private var lines: [UInt8]?
+
+    /// Makes a batch.
+    public init(executionId: String, records: [HistoryRecord], creates: Bool = false) {
+        self.executionId = executionId
+        self.records = records
+        self.creates = creates
+    }
+
+    /// Encodes the records now, so the store's writer does not have to: the group committer encodes on
+    /// the caller's thread, in parallel with the writer.
+    /// - Throws: ``StoreError`` `store.recordTooLarge` or `store.invalidRecord`.
+    public mutating func encodeLines() throws {
+        lines = try encodedLines()
+    }
+
+    func encodedLines() throws -> [UInt8] {
+        if let lines { return lines }
+        var bytes: [UInt8] = []
+        for record in records { bytes += try HistoryFormat.line(for: record) }
+        return bytes
     }
 }

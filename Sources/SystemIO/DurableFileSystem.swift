@@ -31,6 +31,29 @@ public protocol DurableFileSystem: Sendable {
     /// or the process exits. Throws ``SystemError`` with code `wouldBlock` when another holder has it;
     /// `holderDescription` is written into the file so the refusal can say who holds it.
     func lockFile(at path: String, holderDescription: String) throws -> any FileLock
+    /// Creates several files as ``createFileExclusively(at:contents:)`` does, one result per file in
+    /// order; an implementation may share the directory fsyncs among them. A file's name is durable
+    /// only when its result is a success.
+    func createFilesExclusively(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>]
+    /// fsyncs every file in `files`, possibly concurrently, and returns only when all have finished.
+    /// Throws the first failure; then any of them may have lost unsynced bytes (see ``AppendableFile/sync()``).
+    func syncAll(_ files: [any AppendableFile]) throws
+}
+
+extension DurableFileSystem {
+    /// One ``createFileExclusively(at:contents:)`` after the other.
+    public func createFilesExclusively(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>] {
+        files.map { file in Result { try createFileExclusively(at: file.path, contents: file.contents) } }
+    }
+
+    /// One ``AppendableFile/sync()`` after the other; every file is attempted.
+    public func syncAll(_ files: [any AppendableFile]) throws {
+        var firstError: (any Error)?
+        for file in files {
+            do { try file.sync() } catch { firstError = firstError ?? error }
+        }
+        if let firstError { throw firstError }
+    }
 }
 
 /// A file open for appending.

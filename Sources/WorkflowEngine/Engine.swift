@@ -104,8 +104,10 @@ public struct AttemptInfo: Sendable, Hashable {
 /// before anything that depends on it happens: no activity is dispatched, no timer armed, no result
 /// acknowledged before its event is on disk.
 ///
-/// One decision task runs at a time per execution (the actor serializes them). Trigger events, the
-/// decision task and its decisions are written as one batch with one fsync.
+/// One batch is committed at a time per execution (its commit turn); the batches of different
+/// executions are written together by the store's ``HistoryStore/GroupCommitter``, which shares
+/// fsyncs among them. Trigger events, the decision task and its decisions are one batch; the actor
+/// never waits on the disk itself.
 public actor Engine {
     let store: HistoryStore
     let handlers: [String: any ActivityHandler]
@@ -114,6 +116,8 @@ public actor Engine {
     let observer: (@Sendable (EngineNotification) -> Void)?
     let loadDefinition: @Sendable (JSONValue, String) throws -> WorkflowDefinition
     let broker = TaskBroker()
+    /// Writes the batches of all executions, sharing fsyncs among those committed at the same time.
+    let committer: GroupCommitter
 
     var executions: [String: ExecutionRuntime] = [:]
     var closedStatuses: [String: ExecutionStatus] = [:]
@@ -123,6 +127,8 @@ public actor Engine {
     var workerTasks: [Task<Void, Never>] = []
     var tokenCounter: UInt64 = 0
     var nextWaiterId: UInt64 = 0
+    /// Executions with a batch being committed, and who waits to commit the next one (in order).
+    var commitTurns: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     /// Makes an engine.
     /// - Parameters:
@@ -138,6 +144,7 @@ public actor Engine {
         observer: (@Sendable (EngineNotification) -> Void)? = nil
     ) {
         self.store = store
+        committer = GroupCommitter(store: store)
         var byType: [String: any ActivityHandler] = [:]
         for handler in handlers { byType[handler.activityType] = handler }
         self.handlers = byType
@@ -186,8 +193,15 @@ public actor Engine {
     /// Starts an execution: its first events are durable when this returns.
     /// - Throws: ``EngineError`` (`engine.stopped`) or the store's error (`store.executionExists`, ...).
     @discardableResult
-    public func start(_ request: StartRequest) throws -> WorkflowExecution {
+    public func start(_ request: StartRequest) async throws -> WorkflowExecution {
         try checkRunning()
+        if executions[request.executionId] != nil {
+            // Another start of this id is being written (or has been): the store would refuse it too.
+            throw StoreError(
+                code: StoreError.Code.executionExists,
+                message: "an execution with id \"\(request.executionId)\" already exists "
+                    + "(\(store.historyPath(of: request.executionId))). Choose another id, or resume that execution.")
+        }
         // A caller bug, not user input: the CLI builds the tags itself.
         precondition(
             request.tagList.count <= Limits.executionTagsMax && request.tagList.allSatisfy { $0.count <= Limits.executionTagLengthMax },
@@ -204,7 +218,7 @@ public actor Engine {
         executions[request.executionId] = ExecutionRuntime(
             executionId: request.executionId, definition: request.definition, state: HistoryState())
         do {
-            try commit(request.executionId, trigger: [.workflowExecutionStarted(started)], creating: true)
+            try await commit(request.executionId, trigger: [.workflowExecutionStarted(started)], creating: true)
         } catch {
             executions[request.executionId] = nil
             throw error
@@ -216,7 +230,7 @@ public actor Engine {
     /// are only reported).
     /// - Throws: ``EngineError`` for a quarantined history or a changed definition; store errors.
     @discardableResult
-    public func resume(_ executionId: String) throws -> ExecutionStatus {
+    public func resume(_ executionId: String) async throws -> ExecutionStatus {
         try checkRunning()
         if executions[executionId] != nil { return .running }
         let recovered = try store.load(executionId, repair: true)
@@ -263,7 +277,7 @@ public actor Engine {
             runtime.runs[activity.scheduledEventId] = run
         }
         executions[executionId] = runtime
-        try commit(executionId, trigger: trigger, runDecision: true)
+        try await commit(executionId, trigger: trigger, runDecision: true)
         guard let recoveredRuns = executions[executionId]?.runs.keys.sorted() else {
             return closedStatuses[executionId] ?? .running
         }
@@ -289,7 +303,7 @@ public actor Engine {
 
     /// Records a cancellation request (SWF `RequestCancelWorkflowExecution`); the decider then
     /// cancels open work and closes the execution. Asking twice is harmless.
-    public func requestCancel(_ executionId: String, identity: String) throws {
+    public func requestCancel(_ executionId: String, identity: String) async throws {
         try checkRunning()
         guard let runtime = executions[executionId] else {
             if closedStatuses[executionId] != nil {
@@ -299,7 +313,7 @@ public actor Engine {
                 code: "engine.executionNotFound", message: "execution \(executionId) is not open in this engine")
         }
         guard !runtime.state.isCancelRequested else { return }
-        try commit(
+        try await commit(
             executionId,
             trigger: [.workflowExecutionCancelRequested(WorkflowExecutionCancelRequestedEventAttributes(identity: identity))])
     }
@@ -338,8 +352,11 @@ public actor Engine {
         waiter.continuation.resume(returning: .running)
     }
 
-    /// The live state of an open execution.
-    public func snapshot(_ executionId: String) -> ExecutionSnapshot? {
+    /// The live state of an open execution. It waits for a batch of the execution being written, so
+    /// it never shows events that are not yet durable (or their effects not yet performed).
+    public func snapshot(_ executionId: String) async -> ExecutionSnapshot? {
+        await takeCommitTurn(executionId)
+        passCommitTurn(executionId)
         guard let runtime = executions[executionId] else { return nil }
         var attempts: [String: AttemptInfo] = [:]
         for run in runtime.runs.values {
@@ -413,7 +430,7 @@ public actor Engine {
     /// A worker finished an attempt. Durable before it returns.
     /// - Throws: ``EngineError`` `engine.unknownToken` for a stale attempt (its result is refused),
     ///   `engine.stopped` when the history could not be written.
-    public func finishAttempt(taskToken: String, outcome: AttemptOutcome) throws {
+    public func finishAttempt(taskToken: String, outcome: AttemptOutcome) async throws {
         try checkRunning()
         guard let (executionId, scheduledEventId) = tokens[taskToken],
             let run = executions[executionId]?.runs[scheduledEventId],
@@ -427,7 +444,7 @@ public actor Engine {
         switch outcome {
         case .completed(let result):
             if result.canonicalBytes().count > Limits.payloadBytesMax {
-                try attemptFailed(
+                try await attemptFailed(
                     executionId, scheduledEventId,
                     ActivityFailure(
                         reason: "ResultTooLarge",
@@ -435,15 +452,15 @@ public actor Engine {
                         isNonRetryable: true))
                 return
             }
-            try closeActivity(
+            try await closeActivity(
                 executionId, scheduledEventId,
                 .activityTaskCompleted(
                     ActivityTaskCompletedEventAttributes(scheduledEventId: scheduledEventId, startedEventId: 0, result: result)))
         case .failed(let failure):
-            try attemptFailed(executionId, scheduledEventId, failure)
+            try await attemptFailed(executionId, scheduledEventId, failure)
         case .canceled(let details):
             if run.cancelRequested {
-                try closeActivity(
+                try await closeActivity(
                     executionId, scheduledEventId,
                     .activityTaskCanceled(
                         ActivityTaskCanceledEventAttributes(
@@ -451,7 +468,7 @@ public actor Engine {
                             latestCancelRequestedEventId: cancelRequestedEventId(executionId, run) ?? 0,
                             details: details)))
             } else {
-                try attemptFailed(
+                try await attemptFailed(
                     executionId, scheduledEventId,
                     ActivityFailure(reason: "ActivityCanceled", details: details ?? "the activity stopped itself"))
             }
@@ -460,7 +477,7 @@ public actor Engine {
 
     // MARK: Attempt outcomes
 
-    func attemptFailed(_ executionId: String, _ scheduledEventId: Int64, _ failure: ActivityFailure) throws {
+    func attemptFailed(_ executionId: String, _ scheduledEventId: Int64, _ failure: ActivityFailure) async throws {
         guard var run = executions[executionId]?.runs[scheduledEventId] else { return }
         let now = clock.now()
         let policy = run.attributes.retryPolicy
@@ -471,7 +488,7 @@ public actor Engine {
             && policy.allowsRetry(afterAttempt: run.attempt, reason: failure.reason, isNonRetryable: failure.isNonRetryable)
             && (closeBy.map { nextAt < $0 } ?? true)
         guard retry else {
-            try closeActivity(
+            try await closeActivity(
                 executionId, scheduledEventId,
                 .activityTaskFailed(
                     ActivityTaskFailedEventAttributes(
@@ -482,12 +499,19 @@ public actor Engine {
         let record = ActivityAttemptFailed(
             scheduledEventId: scheduledEventId, activityId: run.attributes.activityId, attempt: run.attempt,
             reason: failure.reason, details: failure.details, timestamp: now, nextAttemptAt: nextAt)
-        try persist(executionId) { try store.append(executionId, records: [.attemptFailed(record)]) }
+        // The attempt ends before the record is written, so no timeout of it fires meanwhile; the retry
+        // is armed only once the record is durable.
         stopAttempt(executionId, &run)
         run.lastFailure = failure
         run.phase = .backoff(until: nextAt)
         run.attempt += 1
         executions[executionId]?.runs[scheduledEventId] = run
+        await takeCommitTurn(executionId)
+        defer { passCommitTurn(executionId) }
+        try await persist(executionId) {
+            try await committer.commit(HistoryBatch(executionId: executionId, records: [.attemptFailed(record)]))
+        }
+        guard executions[executionId]?.runs[scheduledEventId] != nil else { return }
         arm(executionId, .retry(scheduledEventId), at: nextAt)
         observer?(
             .attemptFailed(
@@ -497,22 +521,20 @@ public actor Engine {
 
     /// Writes the activity's final outcome (preceded by `ActivityTaskStarted` when an attempt ran)
     /// and runs a decision task.
-    func closeActivity(_ executionId: String, _ scheduledEventId: Int64, _ outcome: EventAttributes) throws {
-        guard var runtime = executions[executionId], var run = runtime.runs[scheduledEventId] else { return }
+    func closeActivity(_ executionId: String, _ scheduledEventId: Int64, _ outcome: EventAttributes) async throws {
+        guard var run = executions[executionId]?.runs[scheduledEventId] else { return }
         var trigger: [EventAttributes] = []
-        var startedEventId: Int64 = 0
         if case .running(let attempt) = run.phase {
-            startedEventId = runtime.nextEventId
+            // commit() points the outcome's startedEventId at this event once it has its id.
             trigger.append(
                 .activityTaskStarted(
                     ActivityTaskStartedEventAttributes(
                         scheduledEventId: scheduledEventId, identity: attempt.identity, attempt: run.attempt)))
         }
-        trigger.append(Self.settingStartedEventId(outcome, startedEventId))
+        trigger.append(Self.settingStartedEventId(outcome, 0))
         stopAttempt(executionId, &run)
-        runtime = executions[executionId] ?? runtime
-        runtime.runs[scheduledEventId] = nil
-        executions[executionId] = runtime
+        // In place: a copy of the runtime would make the next commit copy the whole folded history.
+        executions[executionId]?.runs[scheduledEventId] = nil
         for key in [
             DeadlineKey.scheduleToClose(scheduledEventId), .scheduleToStart(scheduledEventId),
             .startToClose(scheduledEventId), .heartbeat(scheduledEventId), .retry(scheduledEventId),
@@ -520,7 +542,7 @@ public actor Engine {
             cancelDeadline(executionId, key)
         }
         reports[executionId]?[run.attributes.activityId] = nil
-        try commit(executionId, trigger: trigger)
+        try await commit(executionId, trigger: trigger)
     }
 
     static func settingStartedEventId(_ attributes: EventAttributes, _ startedEventId: Int64) -> EventAttributes {
@@ -566,18 +588,18 @@ public actor Engine {
     // MARK: Deadlines
 
     /// Fires a deadline. `token` ties attempt timeouts to the attempt they were armed for.
-    func fire(_ executionId: String, _ key: DeadlineKey, token: String?) {
+    func fire(_ executionId: String, _ key: DeadlineKey, token: String?) async {
         guard stoppedError == nil, let runtime = executions[executionId] else { return }
         executions[executionId]?.deadlines[key] = nil
         do {
             switch key {
             case .timer(let timerId):
                 guard let timer = runtime.state.timers[timerId], timer.outcome == nil else { return }
-                try commit(
+                try await commit(
                     executionId,
                     trigger: [.timerFired(TimerFiredEventAttributes(timerId: timerId, startedEventId: timer.startedEventId))])
             case .executionTimeout:
-                try commit(
+                try await commit(
                     executionId, trigger: [.workflowExecutionTimedOut(WorkflowExecutionTimedOutEventAttributes())],
                     runDecision: false)
             case .retry(let id):
@@ -585,23 +607,23 @@ public actor Engine {
                 enqueue(executionId, id)
             case .scheduleToStart(let id):
                 guard let run = runtime.runs[id], case .queued = run.phase else { return }
-                try closeActivity(executionId, id, timedOut(id, .scheduleToStart, details: nil))
+                try await closeActivity(executionId, id, timedOut(id, .scheduleToStart, details: nil))
             case .scheduleToClose(let id):
                 guard let run = runtime.runs[id] else { return }
                 var details: JSONValue?
                 if case .running(let attempt) = run.phase { details = attempt.heartbeatDetails }
-                try closeActivity(executionId, id, timedOut(id, .scheduleToClose, details: details))
+                try await closeActivity(executionId, id, timedOut(id, .scheduleToClose, details: details))
             case .startToClose(let id), .heartbeat(let id):
                 guard let run = runtime.runs[id], case .running(let attempt) = run.phase, attempt.token == token else { return }
                 let type: TimeoutType = if case .startToClose = key { .startToClose } else { .heartbeat }
-                try attemptTimedOut(executionId, id, type, attempt: attempt)
+                try await attemptTimedOut(executionId, id, type, attempt: attempt)
             }
         } catch {
             // commit() has already stopped the engine and told the observer.
         }
     }
 
-    func attemptTimedOut(_ executionId: String, _ id: Int64, _ type: TimeoutType, attempt: RunningAttempt) throws {
+    func attemptTimedOut(_ executionId: String, _ id: Int64, _ type: TimeoutType, attempt: RunningAttempt) async throws {
         guard let run = executions[executionId]?.runs[id] else { return }
         let limit = type == .startToClose ? run.timeouts.startToClose : run.timeouts.heartbeat
         let failure = ActivityFailure(
@@ -613,9 +635,9 @@ public actor Engine {
         if !run.cancelRequested, policy.allowsRetry(afterAttempt: run.attempt, reason: failure.reason, isNonRetryable: false),
             closeBy.map({ nextAt < $0 }) ?? true
         {
-            try attemptFailed(executionId, id, failure)
+            try await attemptFailed(executionId, id, failure)
         } else {
-            try closeActivity(executionId, id, timedOut(id, type, details: attempt.heartbeatDetails))
+            try await closeActivity(executionId, id, timedOut(id, type, details: attempt.heartbeatDetails))
         }
     }
 
@@ -632,7 +654,7 @@ public actor Engine {
         // explicitly when it is no longer needed, and checks on firing that it still applies.
         let task = Task { [clock] in
             do { try await clock.sleep(until: deadline) } catch { return }
-            self.fire(executionId, key, token: token)
+            await self.fire(executionId, key, token: token)
         }
         executions[executionId]?.deadlines[key] = task
     }
@@ -687,10 +709,11 @@ public actor Engine {
     }
 
     /// Runs `write`; a storage failure stops the engine (fail-stop: nothing after it is acknowledged).
-    func persist(_ executionId: String, _ write: () throws -> Void) throws {
+    func persist(_ executionId: String, _ write: () async throws -> Void) async throws {
         do {
-            try write()
+            try await write()
         } catch {
+            if let stoppedError { throw stoppedError }
             let stopped = EngineError(
                 code: "engine.stopped",
                 message: "history writes failed for \(executionId): \(error). The engine stopped taking work; nothing "
@@ -707,8 +730,11 @@ public actor Engine {
     /// effects (dispatch, timers, cancellation, closing).
     func commit(
         _ executionId: String, trigger: [EventAttributes], runDecision: Bool = true, creating: Bool = false
-    ) throws {
-        guard var runtime = executions[executionId] else { return }
+    ) async throws {
+        await takeCommitTurn(executionId)
+        defer { passCommitTurn(executionId) }
+        // Taken out of the table while the batch is built, so applying events does not copy the state.
+        guard var runtime = executions.removeValue(forKey: executionId) else { return }
         let now = clock.now()
         var events: [HistoryEvent] = []
         func append(_ attributes: EventAttributes) {
@@ -716,7 +742,18 @@ public actor Engine {
             runtime.state.apply(event)
             events.append(event)
         }
-        for attributes in trigger { append(attributes) }
+        // Ids are given here, under the commit turn: an outcome written with its ActivityTaskStarted
+        // refers to that event, whatever was committed while this batch waited for its turn.
+        var startedEventId: Int64?
+        for attributes in trigger {
+            if case .activityTaskStarted = attributes {
+                startedEventId = runtime.nextEventId
+                append(attributes)
+            } else {
+                append(startedEventId.map { Self.settingStartedEventId(attributes, $0) } ?? attributes)
+                startedEventId = nil
+            }
+        }
         var immediatelyCanceled: [Int64] = []
         var rounds = 0
         while runDecision, !runtime.state.isClosed, rounds < Self.decisionRoundsPerBatchMax {
@@ -767,13 +804,9 @@ public actor Engine {
             guard !canceledNow.isEmpty, !runtime.state.isClosed else { break }
             for attributes in canceledNow { append(attributes) }
         }
-        let records = events.map { HistoryRecord.event($0) }
-        if creating {
-            // Nothing exists yet, so a refused creation (an existing id, a bad id) leaves nothing to stop for.
-            try store.createExecution(executionId, records: records)
-        } else {
-            try persist(executionId) { try store.append(executionId, records: records) }
-        }
+        // The in-memory state now includes the batch; nothing that depends on it happens before it is
+        // durable. Tasks canceled at once are withdrawn now, so no worker takes one meanwhile: they
+        // were never started, so nothing outside the engine sees this.
         executions[executionId] = runtime
         for id in immediatelyCanceled {
             if var run = executions[executionId]?.runs[id] {
@@ -783,8 +816,38 @@ public actor Engine {
             }
             executions[executionId]?.runs[id] = nil
         }
+        let batch = HistoryBatch(executionId: executionId, records: events.map { HistoryRecord.event($0) }, creates: creating)
+        if creating {
+            // Nothing exists yet, so a refused creation (an existing id, a bad id) leaves nothing to stop for.
+            try await committer.commit(batch)
+        } else {
+            try await persist(executionId) { try await committer.commit(batch) }
+        }
         observer?(.eventsRecorded(executionId: executionId, events: events))
         performEffects(executionId, events: events)
+    }
+
+    /// Waits until no other batch of `executionId` is being committed: one batch at a time per execution
+    /// keeps its batches in order and performs their effects in the order of its events.
+    func takeCommitTurn(_ executionId: String) async {
+        guard commitTurns[executionId] != nil else {
+            commitTurns[executionId] = []
+            return
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            commitTurns[executionId, default: []].append(continuation)
+        }
+    }
+
+    /// Hands the turn to the next waiting batch of `executionId`, if any.
+    func passCommitTurn(_ executionId: String) {
+        guard var waiters = commitTurns[executionId], !waiters.isEmpty else {
+            commitTurns[executionId] = nil
+            return
+        }
+        let next = waiters.removeFirst()
+        commitTurns[executionId] = waiters
+        next.resume()
     }
 
     /// Decision tasks one batch may hold: a second one follows only when the first cancelled work

@@ -1,3 +1,4 @@
+import Dispatch
 import Hashing
 import StrictJSON
 public import WorkflowModel
@@ -72,6 +73,7 @@ public enum HistoryRecovery {
     /// a header naming another execution is damage.
     public static func scan(_ bytes: [UInt8], file: String, expectedExecutionId: String? = nil) -> RecoveredHistory {
         let lines = splitLines(bytes)
+        let decoded = decodeRecords(lines, bytes)
         var records: [HistoryRecord] = []
         var sequence = EventSequence()
         var executionId: String?
@@ -83,8 +85,9 @@ public enum HistoryRecovery {
         }
 
         for (index, line) in lines.enumerated() {
+            let ahead = index < decoded.count ? decoded[index] : nil
             let payload: ArraySlice<UInt8>
-            switch check(line, number: index, in: bytes) {
+            switch ahead?.check ?? check(line, number: index, in: bytes) {
             case .valid(let valid):
                 payload = valid
             case .invalid(let problem):
@@ -116,7 +119,7 @@ public enum HistoryRecovery {
             }
             let record: HistoryRecord
             do {
-                record = try HistoryFormat.decode(HistoryRecord.self, from: payload)
+                record = try ahead?.record.get() ?? HistoryFormat.decode(HistoryRecord.self, from: payload)
             } catch {
                 // A line whose checksum verifies was written whole; if it still does not decode, the
                 // writer and reader disagree about the format, which is damage, never a torn write.
@@ -131,6 +134,48 @@ public enum HistoryRecovery {
             return RecoveredHistory(executionId: nil, records: [], validLength: 0, outcome: .empty)
         }
         return RecoveredHistory(executionId: executionId, records: records, validLength: bytes.count, outcome: .intact)
+    }
+
+    /// Lines from which a scan checks and decodes records on all cores first; below it, one core is faster.
+    static let parallelDecodeLinesMin = 2_048
+    /// Pieces a long history is cut into; Dispatch runs them on as many threads as there are cores.
+    static let parallelDecodeChunks = 16
+
+    /// A line checked and, when valid, decoded ahead of the scan.
+    struct Decoded {
+        var check: LineCheck
+        var record: Result<HistoryRecord, any Error>
+    }
+
+    /// Checks and decodes the records of a long history on all cores (each line on its own is a pure
+    /// function of its bytes); the scan then applies its rules to the results in order, exactly as if it
+    /// had decoded them itself. Empty for short histories; the header (line 0) is left to the scan.
+    static func decodeRecords(_ lines: [Line], _ bytes: [UInt8]) -> [Decoded?] {
+        guard lines.count >= parallelDecodeLinesMin else { return [] }
+        var decoded = [Decoded?](repeating: nil, count: lines.count)
+        let chunks = Self.parallelDecodeChunks
+        decoded.withUnsafeMutableBufferPointer { slots in
+            let slots = UncheckedSlots(base: slots)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var index = max(1, chunk * lines.count / chunks)
+                while index < (chunk + 1) * lines.count / chunks {
+                    let check = check(lines[index], number: index, in: bytes)
+                    let record: Result<HistoryRecord, any Error> =
+                        switch check {
+                        case .valid(let payload): Result { try HistoryFormat.decode(HistoryRecord.self, from: payload) }
+                        case .invalid(let problem): .failure(StoreError(code: StoreError.Code.invalidRecord, message: problem))
+                        }
+                    slots.base[index] = Decoded(check: check, record: record)
+                    index += 1
+                }
+            }
+        }
+        return decoded
+    }
+
+    /// Each chunk writes only its own slots.
+    struct UncheckedSlots: @unchecked Sendable {
+        let base: UnsafeMutableBufferPointer<Decoded?>
     }
 
     /// One line: `start..<end` excludes the newline; `terminated` says whether there was one.

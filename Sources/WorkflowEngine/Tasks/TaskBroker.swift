@@ -11,11 +11,53 @@ final class TaskBroker: Sendable {
         let continuation: CheckedContinuation<ActivityTask?, Never>
     }
 
+    /// A first-in first-out list of task tokens; removal is lazy (a token whose task is no longer
+    /// waiting is skipped when reached), so offering, taking and withdrawing cost O(1) amortized
+    /// however many tasks wait.
+    private struct TokenQueue {
+        var tokens: [String] = []
+        var head = 0
+
+        /// Appends `token`; drops tokens no longer waiting once they outnumber the waiting ones, so a
+        /// list nobody polls by name does not grow without bound.
+        mutating func append(_ token: String, waiting: [String: ActivityTask]) {
+            tokens.append(token)
+            if tokens.count - head > 2 * waiting.count + 1_024 {
+                tokens = tokens[head...].filter { waiting[$0] != nil }
+                head = 0
+            }
+        }
+
+        /// The oldest token still in `waiting`, removed from the queue.
+        mutating func popFirst(in waiting: [String: ActivityTask]) -> String? {
+            while head < tokens.count {
+                let token = tokens[head]
+                head += 1
+                if waiting[token] != nil {
+                    compact()
+                    return token
+                }
+            }
+            tokens = []
+            head = 0
+            return nil
+        }
+
+        private mutating func compact() {
+            if head > 1_024, head * 2 > tokens.count {
+                tokens.removeFirst(head)
+                head = 0
+            }
+        }
+    }
+
     private struct State {
-        /// Waiting tasks per task list, oldest first.
-        var queues: [String: [ActivityTask]] = [:]
+        /// Waiting tasks by token.
+        var waiting: [String: ActivityTask] = [:]
+        /// Waiting tokens per task list, oldest first.
+        var queues: [String: TokenQueue] = [:]
         /// The order tasks were offered across lists, so "any list" polls stay first-in first-out.
-        var arrival: [String] = []
+        var arrival = TokenQueue()
         var pollers: [Poller] = []
         var nextPollerId: UInt64 = 0
         var cancelledPollers: Set<UInt64> = []
@@ -30,8 +72,9 @@ final class TaskBroker: Sendable {
             if let index = state.pollers.firstIndex(where: { $0.taskList == nil || $0.taskList == task.taskList }) {
                 return state.pollers.remove(at: index)
             }
-            state.queues[task.taskList, default: []].append(task)
-            state.arrival.append(task.taskToken)
+            state.waiting[task.taskToken] = task
+            state.queues[task.taskList, default: TokenQueue()].append(task.taskToken, waiting: state.waiting)
+            state.arrival.append(task.taskToken, waiting: state.waiting)
             return nil
         }
         poller?.continuation.resume(returning: task)
@@ -40,14 +83,7 @@ final class TaskBroker: Sendable {
     /// Removes a waiting task; true when it was still waiting (no worker has it).
     @discardableResult
     func withdraw(taskToken: String, taskList: String) -> Bool {
-        state.withLock { state in
-            guard let index = state.queues[taskList]?.firstIndex(where: { $0.taskToken == taskToken }) else {
-                return false
-            }
-            state.queues[taskList]?.remove(at: index)
-            state.arrival.removeAll { $0 == taskToken }
-            return true
-        }
+        state.withLock { state in state.waiting.removeValue(forKey: taskToken) != nil }
     }
 
     /// Waits for a task on `taskList` (any list when nil). Returns nil once the broker is closed or
@@ -88,21 +124,13 @@ final class TaskBroker: Sendable {
     }
 
     private static func take(from state: inout State, taskList: String?) -> ActivityTask? {
+        let token: String?
         if let taskList {
-            guard var queue = state.queues[taskList], !queue.isEmpty else { return nil }
-            let task = queue.removeFirst()
-            state.queues[taskList] = queue
-            state.arrival.removeAll { $0 == task.taskToken }
-            return task
+            token = state.queues[taskList]?.popFirst(in: state.waiting)
+        } else {
+            token = state.arrival.popFirst(in: state.waiting)
         }
-        while let token = state.arrival.first {
-            state.arrival.removeFirst()
-            for (list, queue) in state.queues {
-                if let index = queue.firstIndex(where: { $0.taskToken == token }) {
-                    return state.queues[list]!.remove(at: index)
-                }
-            }
-        }
-        return nil
+        guard let token else { return nil }
+        return state.waiting.removeValue(forKey: token)
     }
 }
