@@ -41,14 +41,17 @@ public final class HistoryStore: Sendable {
             var file: (any AppendableFile)?
             var sequence: EventSequence
             var eventCount: Int
+            /// The valid bytes a repairing load found, to be written again with the first batch (see
+            /// ``HistoryStore/load(_:repair:)``); nil once the history is known durable.
+            var rewrite: [UInt8]?
         }
 
         let path: String
         let state: Mutex<State>
 
-        init(path: String, file: any AppendableFile, sequence: EventSequence, eventCount: Int) {
+        init(path: String, file: any AppendableFile, sequence: EventSequence, eventCount: Int, rewrite: [UInt8]?) {
             self.path = path
-            state = Mutex(State(file: file, sequence: sequence, eventCount: eventCount))
+            state = Mutex(State(file: file, sequence: sequence, eventCount: eventCount, rewrite: rewrite))
         }
 
         deinit {
@@ -201,7 +204,6 @@ public final class HistoryStore: Sendable {
     public func append(_ executionId: String, records: [HistoryRecord]) throws {
         try validate(executionId)
         let writer = try openWriter(for: executionId)
-        guard !records.isEmpty else { return }
         var bytes: [UInt8] = []
         for record in records { bytes += try HistoryFormat.line(for: record) }
         try writer.state.withLock { writerState in
@@ -209,6 +211,14 @@ public final class HistoryStore: Sendable {
             if let stopped = stoppedError() { throw stopped }
             var sequence = writerState.sequence
             try check(records, against: &sequence, eventCount: writerState.eventCount)
+            if let rewrite = writerState.rewrite {
+                let replaced = fileSystem.replaceFiles([(writer.path, rewrite + bytes)])
+                try finishRewrite(writer, &writerState, result: replaced[0])
+                writerState.sequence = sequence
+                writerState.eventCount += records.count { $0.event != nil }
+                return
+            }
+            guard !records.isEmpty else { return }
             do {
                 try file.append(bytes)
                 try file.sync()
@@ -267,16 +277,31 @@ public final class HistoryStore: Sendable {
                 }
             }
         }
-        // Appends: write each under its writer's lock, then fsync the files together.
+        // Appends: write each under its writer's lock, then fsync the files together. Histories a
+        // repairing load left to be rewritten are replaced whole instead, sharing the directory fsync.
         var toSync: [ObjectIdentifier: any AppendableFile] = [:]
+        var rewrites: [(writer: Writer, contents: [UInt8])] = []
         for (index, batch) in batches.enumerated() where !batch.creates && failure == nil {
             do {
-                guard let file = try write(batch) else { continue }
-                toSync[ObjectIdentifier(file)] = file
+                switch try write(batch) {
+                case .append(let file): toSync[ObjectIdentifier(file)] = file
+                case .rewrite(let writer, let contents): rewrites.append((writer, contents))
+                case nil: break
+                }
             } catch let error as StoreError where error.code == StoreError.Code.stopped {
                 failure = error
             } catch {
                 results[index] = .failure(error as? StoreError ?? Self.invalid(error))
+            }
+        }
+        if failure == nil, !rewrites.isEmpty {
+            let replaced = fileSystem.replaceFiles(rewrites.map { ($0.writer.path, $0.contents) })
+            for (rewrite, result) in zip(rewrites, replaced) {
+                do {
+                    try rewrite.writer.state.withLock { try finishRewrite(rewrite.writer, &$0, result: result) }
+                } catch {
+                    failure = failure ?? (error as? StoreError ?? stop(rewrite.writer.path, error))
+                }
             }
         }
         if failure == nil, !toSync.isEmpty {
@@ -293,19 +318,33 @@ public final class HistoryStore: Sendable {
         return results
     }
 
-    /// Writes (without fsync) one append batch of ``commit(_:)``; returns the file to fsync, nil when
-    /// there was nothing to write. A failed write stops the store.
-    private func write(_ batch: HistoryBatch) throws -> (any AppendableFile)? {
+    /// What ``write(_:)`` left for ``commit(_:)`` to make durable.
+    private enum PendingWrite {
+        /// Appended, to be fsynced.
+        case append(any AppendableFile)
+        /// To be replaced whole with `contents`: the repaired history and the batch.
+        case rewrite(Writer, contents: [UInt8])
+    }
+
+    /// Writes (without fsync) one append batch of ``commit(_:)``; returns what is left to make it
+    /// durable, nil when there was nothing to write. A failed write stops the store.
+    private func write(_ batch: HistoryBatch) throws -> PendingWrite? {
         let executionId = batch.executionId
         try validate(executionId)
         let writer = try openWriter(for: executionId)
-        guard !batch.records.isEmpty else { return nil }
         let bytes = try batch.encodedLines()
-        return try writer.state.withLock { writerState -> any AppendableFile in
+        return try writer.state.withLock { writerState -> PendingWrite? in
             guard let file = writerState.file else { throw stoppedError() ?? notOpenAfterFailure(executionId) }
             if let stopped = stoppedError() { throw stopped }
             var sequence = writerState.sequence
             try check(batch.records, against: &sequence, eventCount: writerState.eventCount)
+            if let rewrite = writerState.rewrite {
+                // Counted now, as appends are: if the replacement fails the store stops.
+                writerState.sequence = sequence
+                writerState.eventCount += batch.records.count { $0.event != nil }
+                return .rewrite(writer, contents: rewrite + bytes)
+            }
+            guard !batch.records.isEmpty else { return nil }
             do {
                 try file.append(bytes)
             } catch {
@@ -316,7 +355,21 @@ public final class HistoryStore: Sendable {
             // Counted now: if the fsync fails the store stops, and nothing more is written anyway.
             writerState.sequence = sequence
             writerState.eventCount += batch.records.count { $0.event != nil }
-            return file
+            return .append(file)
+        }
+    }
+
+    /// After a history was replaced whole: on success appends continue in the new file; on failure the
+    /// store stops (the old file may or may not have been replaced).
+    private func finishRewrite(_ writer: Writer, _ writerState: inout Writer.State, result: Result<Void, any Error>) throws {
+        writerState.file?.close()
+        writerState.file = nil
+        do {
+            try result.get()
+            writerState.file = try fileSystem.openForAppending(at: writer.path)
+            writerState.rewrite = nil
+        } catch {
+            throw stop(writer.path, error)
         }
     }
 
@@ -377,13 +430,11 @@ public final class HistoryStore: Sendable {
         // What we read may be only in the page cache: after a failed fsync (in the process that
         // died) Linux keeps the bytes readable but never writes them, and a later fsync does not
         // save them. Appending after them would acknowledge events a power loss then cuts off, so
-        // the valid bytes are written again, to a new file, and made durable before anything is added.
-        do {
-            try fileSystem.replaceFile(at: path, contents: Array(bytes[..<recovered.validLength]))
-        } catch {
-            throw stop(path, error)
-        }
-        try openWriter(executionId, path: path, sequence: sequence, eventCount: recovered.events.count)
+        // the first batch replaces the file with the valid bytes and itself, written to a new file
+        // and made durable together (in a group commit, many such rewrites share a directory fsync).
+        try openWriter(
+            executionId, path: path, sequence: sequence, eventCount: recovered.events.count,
+            rewrite: Array(bytes[..<recovered.validLength]))
         return recovered
     }
 
@@ -429,14 +480,16 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    private func openWriter(_ executionId: String, path: String, sequence: EventSequence, eventCount: Int) throws {
+    private func openWriter(
+        _ executionId: String, path: String, sequence: EventSequence, eventCount: Int, rewrite: [UInt8]? = nil
+    ) throws {
         let file: any AppendableFile
         do {
             file = try fileSystem.openForAppending(at: path)
         } catch {
             throw stop(path, error)
         }
-        let writer = Writer(path: path, file: file, sequence: sequence, eventCount: eventCount)
+        let writer = Writer(path: path, file: file, sequence: sequence, eventCount: eventCount, rewrite: rewrite)
         state.withLock { $0.writers[executionId] = writer }
     }
 

@@ -35,6 +35,10 @@ public protocol DurableFileSystem: Sendable {
     /// order; an implementation may share the directory fsyncs among them. A file's name is durable
     /// only when its result is a success.
     func createFilesExclusively(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>]
+    /// Replaces several files as ``replaceFile(at:contents:)`` does, one result per file in order; an
+    /// implementation may share the directory fsyncs among them. A file's new contents are durable
+    /// only when its result is a success.
+    func replaceFiles(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>]
     /// fsyncs every file in `files`, possibly concurrently, and returns only when all have finished.
     /// Throws the first failure; then any of them may have lost unsynced bytes (see ``AppendableFile/sync()``).
     func syncAll(_ files: [any AppendableFile]) throws
@@ -44,6 +48,11 @@ extension DurableFileSystem {
     /// One ``createFileExclusively(at:contents:)`` after the other.
     public func createFilesExclusively(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>] {
         files.map { file in Result { try createFileExclusively(at: file.path, contents: file.contents) } }
+    }
+
+    /// One ``replaceFile(at:contents:)`` after the other.
+    public func replaceFiles(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>] {
+        files.map { file in Result { try replaceFile(at: file.path, contents: file.contents) } }
     }
 
     /// One ``AppendableFile/sync()`` after the other; every file is attempted.

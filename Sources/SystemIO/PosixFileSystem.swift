@@ -203,6 +203,45 @@ extension PosixFileSystem {
         return results
     }
 
+    /// Writes and fsyncs the temporaries concurrently, `rename`s each over its file, then fsyncs each
+    /// directory once for all of them.
+    public func replaceFiles(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>] {
+        let temporaries = Mutex([Result<String, any Error>?](repeating: nil, count: files.count))
+        ParallelIO.run(files.count) { index in
+            let (directory, name) = Posix.split(files[index].path)
+            let result = Result { try Posix.writeTemporary(directory: directory, name: name, contents: files[index].contents) }
+            temporaries.withLock { $0[index] = result }
+        }
+        var results: [Result<Void, any Error>] = []
+        var renamed: [String: [Int]] = [:]
+        for (index, temporary) in temporaries.withLock({ $0 }).enumerated() {
+            let path = files[index].path
+            switch temporary {
+            case .success(let temporary)?:
+                if rename(temporary, path) != 0 {
+                    let error = Posix.error("rename", path)
+                    unlink(temporary)
+                    results.append(.failure(error))
+                } else {
+                    results.append(.success(()))
+                    renamed[Posix.split(path).directory, default: []].append(index)
+                }
+            case .failure(let error)?:
+                results.append(.failure(error))
+            case nil:
+                results.append(.failure(Posix.closedError("write", path)))
+            }
+        }
+        for (directory, indices) in renamed {
+            do {
+                try Posix.syncDirectory(directory)
+            } catch {
+                for index in indices { results[index] = .failure(error) }
+            }
+        }
+        return results
+    }
+
     /// fsyncs the files concurrently (up to ``ParallelIO/width`` at once): on Linux file systems with
     /// a journal, concurrent fsyncs of different files share journal commits, so many files cost little
     /// more than one.

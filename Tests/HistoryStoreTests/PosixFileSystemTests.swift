@@ -58,6 +58,24 @@ import Testing
         }
     }
 
+    @Test func replaceFilesReplacesEachAndCreatesMissingOnesLeavingNoTemporary() throws {
+        try withTemporaryDirectory { root in
+            let directory = root + "/executions"
+            try fileSystem.createDirectory(at: directory)
+            try fileSystem.createFileExclusively(at: directory + "/a.history", contents: Array("old a\n".utf8))
+            try fileSystem.createFileExclusively(at: directory + "/b.history", contents: Array("old b\n".utf8))
+            let results = fileSystem.replaceFiles([
+                (directory + "/a.history", Array("new a\n".utf8)), (directory + "/b.history", Array("new b\n".utf8)),
+                (directory + "/c.history", Array("new c\n".utf8)), (root + "/missing/d.history", Array("d".utf8)),
+            ])
+            #expect(results.map { (try? $0.get()) != nil } == [true, true, true, false])
+            for name in ["a", "b", "c"] {
+                #expect(try fileSystem.readFile(at: directory + "/\(name).history") == Array("new \(name)\n".utf8))
+            }
+            #expect(try fileSystem.listDirectory(at: directory) == ["a.history", "b.history", "c.history"])
+        }
+    }
+
     @Test func createFileExclusivelyRefusesAnExistingFileAndLeavesNoTemporary() throws {
         try withTemporaryDirectory { root in
             let path = root + "/x"
