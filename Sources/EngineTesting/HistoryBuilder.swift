@@ -127,7 +127,7 @@ public struct HistoryBuilder: Sendable {
     @discardableResult
     public mutating func decide(_ definition: WorkflowDefinition, catalog: ActivityCatalog = .builtIn) -> [Decision] {
         decisionTaskStarted()
-        let decisions = Decider.evaluate(definition: definition, state: state, catalog: catalog).decisions
+        let decisions = Decider.decisions(definition: definition, state: state, catalog: catalog)
         completeDecisionTask(decisions)
         return decisions
     }

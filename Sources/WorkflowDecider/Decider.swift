@@ -12,7 +12,27 @@ public enum Decider {
     public static func decide(
         definition: WorkflowDefinition, history: [HistoryEvent], catalog: ActivityCatalog = .builtIn
     ) -> [Decision] {
-        evaluate(definition: definition, state: HistoryState(events: history), catalog: catalog).decisions
+        decisions(definition: definition, state: HistoryState(events: history), catalog: catalog)
+    }
+
+    /// Decisions for the next decision task of an execution in `state`: ``evaluate(definition:state:catalog:)``
+    /// without the per-step progress, which costs a pass over every activity per step and which
+    /// deciding does not need.
+    public static func decisions(
+        definition: WorkflowDefinition, state: HistoryState, catalog: ActivityCatalog = .builtIn
+    ) -> [Decision] {
+        decisions(definition: definition, state: state, catalog: catalog, usingTallies: true)
+    }
+
+    /// The decisions, with or without the `forEach` shortcut through ``HistoryState/instanceTallies``
+    /// (without: every element is looked at, as the shortcut must agree with).
+    static func decisions(
+        definition: WorkflowDefinition, state: HistoryState, catalog: ActivityCatalog, usingTallies: Bool
+    ) -> [Decision] {
+        var evaluation = Evaluation(definition: definition, state: state, catalog: catalog)
+        evaluation.usesInstanceTallies = usingTallies
+        evaluation.run()
+        return evaluation.decisions
     }
 
     /// Decisions and per-step progress for an execution in `state`.
@@ -132,6 +152,8 @@ struct Evaluation {
     let rollbackStarted: Bool
     /// Activity ids scheduled in this pass, to count open activities.
     var scheduledNow = 0
+    /// Whether `forEach` steps take the shortcut through ``HistoryState/instanceTallies``.
+    var usesInstanceTallies = true
 
     init(definition: WorkflowDefinition, state: HistoryState, catalog: ActivityCatalog) {
         self.definition = definition
@@ -354,6 +376,32 @@ struct Evaluation {
             return scheduling ? .failed : .pending
         }
         instanceCounts[step.id] = items.count
+        // The common case without a look at every element: exactly the first instances are scheduled
+        // and none failed or was canceled. It decides what the full pass below would.
+        let tally = state.instanceTallies[step.id] ?? InstanceTally()
+        if usesInstanceTallies, tally.closedOtherwise == 0, tally.scheduled == tally.highestIndex + 1,
+            tally.scheduled <= items.count
+        {
+            if tally.completed == items.count {
+                outputs[step.id] = .array(
+                    items.indices.map { index in
+                        guard case .completed(let result)? = state.activities[ActivityIDs.step(step.id, index: index)]?.outcome
+                        else { return .null }
+                        return result
+                    })
+                return .completed
+            }
+            if scheduling && failures.isEmpty {
+                var open = tally.open
+                let limit = step.concurrency ?? Int.max
+                for index in tally.scheduled..<items.count where open < limit {
+                    let status = evaluateInstance(step, index: index, item: items[index], ready: true, scheduling: true)
+                    if status == .failed { return .failed }
+                    if status == .running { open += 1 }
+                }
+            }
+            return .running
+        }
         var results: [JSONValue] = []
         var open = 0
         var anyFailed = false
@@ -397,7 +445,7 @@ struct Evaluation {
         return .running
     }
 
-    var openActivityCount: Int { state.openActivities.count + scheduledNow }
+    var openActivityCount: Int { state.openActivityCount + scheduledNow }
 
     // MARK: Stopping: failure, cancellation, rollback
 

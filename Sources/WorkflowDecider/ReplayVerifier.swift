@@ -48,7 +48,7 @@ public enum ReplayVerifier {
             state.apply(event)
             index += 1
             guard case .decisionTaskStarted = event.attributes else { continue }
-            let expected = Decider.evaluate(definition: definition, state: state, catalog: catalog).decisions
+            let expected = Decider.decisions(definition: definition, state: state, catalog: catalog)
             // The task's completion follows at once, or the task never completed (crash).
             guard index < history.count, case .decisionTaskCompleted = history[index].attributes else { continue }
             let completed = history[index]

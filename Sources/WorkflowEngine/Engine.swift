@@ -776,9 +776,8 @@ public actor Engine {
                 .decisionTaskStarted(
                     DecisionTaskStartedEventAttributes(scheduledEventId: scheduledId, identity: configuration.identity)))
             let startedId = runtime.state.lastEventId
-            let decisions = Decider.evaluate(
-                definition: runtime.definition, state: runtime.state, catalog: configuration.catalog
-            ).decisions
+            let decisions = Decider.decisions(
+                definition: runtime.definition, state: runtime.state, catalog: configuration.catalog)
             append(
                 .decisionTaskCompleted(
                     DecisionTaskCompletedEventAttributes(scheduledEventId: scheduledId, startedEventId: startedId)))

@@ -3,8 +3,9 @@ import Foundation
 import HistoryStore
 import StrictJSON
 import Testing
-import WorkflowDecider
 import WorkflowModel
+
+@testable import WorkflowDecider
 
 /// A history to check properties on, with its definition.
 struct CorpusEntry {
@@ -131,6 +132,21 @@ enum Corpus {
             history.decisionTaskStarted()
             let again = Decider.evaluate(definition: entry.definition, state: history.state).decisions
             #expect(again.map(\.summary) == [], "\(name) at event \(prefix.count): decided again after \(decisions.map(\.summary))")
+        }
+    }
+
+    /// The shortcuts kept for speed decide exactly what the full computation decides, at every
+    /// decision point (the corpus has fan-outs that complete, fail and are canceled).
+    @Test(arguments: Corpus.names)
+    func shortcutsDecideWhatTheFullComputationDecides(_ name: String) throws {
+        let entry = try Corpus.entry(name)
+        for prefix in entry.decisionPoints {
+            let state = HistoryState(events: prefix)
+            #expect(state.openActivityCount == state.openActivities.count, "\(name) at event \(prefix.count)")
+            let fast = Decider.decisions(definition: entry.definition, state: state, catalog: .builtIn, usingTallies: true)
+            let full = Decider.decisions(definition: entry.definition, state: state, catalog: .builtIn, usingTallies: false)
+            #expect(fast == full, "\(name) at event \(prefix.count)")
+            #expect(fast == Decider.evaluate(definition: entry.definition, state: state).decisions, "\(name) at event \(prefix.count)")
         }
     }
 

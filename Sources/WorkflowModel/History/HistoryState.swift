@@ -71,6 +71,12 @@ public struct HistoryState: Sendable {
         }
     }
 
+    /// The number of ``openActivities``, kept as events are applied so the decider need not count.
+    public private(set) var openActivityCount = 0
+    /// How the `forEach` instances of each step stand, by step id, kept as events are applied so the
+    /// decider need not look at every element at every decision.
+    public private(set) var instanceTallies: [String: InstanceTally] = [:]
+
     /// Activities that are scheduled and not closed, in scheduling order.
     public var openActivities: [ActivityState] {
         activityOrder.compactMap { id in activities[id].flatMap { $0.isOpen ? $0 : nil } }
@@ -103,6 +109,10 @@ public struct HistoryState: Sendable {
         case .decisionTaskCompleted, .decisionTaskTimedOut:
             openDecisionTask = nil
         case .activityTaskScheduled(let attributes):
+            if activities[attributes.activityId]?.isOpen != true { openActivityCount += 1 }
+            if attributes.control.role == .step, let index = attributes.control.index {
+                instanceTallies[attributes.control.step, default: InstanceTally()].scheduled(index: index)
+            }
             activities[attributes.activityId] = ActivityState(
                 scheduled: attributes, scheduledEventId: event.eventId, scheduledAt: event.eventTimestamp)
             activityOrder.append(attributes.activityId)
@@ -145,7 +155,15 @@ public struct HistoryState: Sendable {
 
     private mutating func updateActivity(_ scheduledEventId: Int64, _ change: (inout ActivityState) -> Void) {
         guard let id = activityIdsByScheduledEventId[scheduledEventId], var activity = activities[id] else { return }
+        let wasOpen = activity.isOpen
         change(&activity)
+        if wasOpen, let outcome = activity.outcome {
+            openActivityCount -= 1
+            let control = activity.scheduled.control
+            if control.role == .step, control.index != nil {
+                instanceTallies[control.step, default: InstanceTally()].closed(outcome)
+            }
+        }
         activities[id] = activity
     }
 }
@@ -167,6 +185,35 @@ public enum ExecutionStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case timedOut = "timed_out"
     /// The history is damaged in the middle; the execution is set aside untouched.
     case quarantined
+}
+
+/// Counts of one step's `forEach` instances (activities with an index and the step role).
+public struct InstanceTally: Sendable, Hashable {
+    /// Instances scheduled.
+    public private(set) var scheduled = 0
+    /// The highest index scheduled, -1 before any; `scheduled == highestIndex + 1` means exactly the
+    /// indices below `scheduled` are scheduled (activity ids are never scheduled twice).
+    public private(set) var highestIndex = -1
+    /// Instances scheduled and not closed.
+    public private(set) var open = 0
+    /// Instances completed.
+    public private(set) var completed = 0
+    /// Instances that failed, timed out or were canceled.
+    public private(set) var closedOtherwise = 0
+
+    /// A tally of nothing.
+    public init() {}
+
+    mutating func scheduled(index: Int) {
+        scheduled += 1
+        highestIndex = max(highestIndex, index)
+        open += 1
+    }
+
+    mutating func closed(_ outcome: ActivityOutcome) {
+        open -= 1
+        if case .completed = outcome { completed += 1 } else { closedOtherwise += 1 }
+    }
 }
 
 /// What happened to one activity task.
