@@ -165,47 +165,35 @@ extension PosixFileSystem {
     /// Writes and fsyncs the temporaries concurrently, links each into place, then fsyncs each
     /// directory once for all of them: a batch of new histories costs one directory fsync, not one each.
     public func createFilesExclusively(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>] {
-        let temporaries = Mutex([Result<String, any Error>?](repeating: nil, count: files.count))
-        ParallelIO.run(files.count) { index in
-            let (directory, name) = Posix.split(files[index].path)
-            let result = Result { try Posix.writeTemporary(directory: directory, name: name, contents: files[index].contents) }
-            temporaries.withLock { $0[index] = result }
-        }
-        var results: [Result<Void, any Error>] = []
-        var linked: [String: [Int]] = [:]
-        for (index, temporary) in temporaries.withLock({ $0 }).enumerated() {
-            let path = files[index].path
-            switch temporary {
-            case .success(let temporary)?:
-                if link(temporary, path) != 0 {
-                    let error = Posix.error("link", path)
-                    unlink(temporary)
-                    results.append(.failure(error))
-                } else if unlink(temporary) != 0 {
-                    results.append(.failure(Posix.error("unlink", temporary)))
-                } else {
-                    results.append(.success(()))
-                    linked[Posix.split(path).directory, default: []].append(index)
-                }
-            case .failure(let error)?:
-                results.append(.failure(error))
-            case nil:
-                results.append(.failure(Posix.closedError("write", path)))
+        Self.placeTemporaries(of: files) { temporary, path in
+            guard link(temporary, path) == 0 else {
+                let error = Posix.error("link", path)
+                unlink(temporary)
+                return error
             }
+            return unlink(temporary) == 0 ? nil : Posix.error("unlink", temporary)
         }
-        for (directory, indices) in linked {
-            do {
-                try Posix.syncDirectory(directory)
-            } catch {
-                for index in indices { results[index] = .failure(error) }
-            }
-        }
-        return results
     }
 
     /// Writes and fsyncs the temporaries concurrently, `rename`s each over its file, then fsyncs each
     /// directory once for all of them.
     public func replaceFiles(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>] {
+        Self.placeTemporaries(of: files) { temporary, path in
+            guard rename(temporary, path) == 0 else {
+                let error = Posix.error("rename", path)
+                unlink(temporary)
+                return error
+            }
+            return nil
+        }
+    }
+
+    /// The batch protocol both of the above share: every file's contents go to an fsynced temporary
+    /// beside it (concurrently), `place` puts each temporary at its path (returning its error, if
+    /// any), and each directory is fsynced once for all the files placed in it. One result per file.
+    private static func placeTemporaries(
+        of files: [(path: String, contents: [UInt8])], place: (_ temporary: String, _ path: String) -> (any Error)?
+    ) -> [Result<Void, any Error>] {
         let temporaries = Mutex([Result<String, any Error>?](repeating: nil, count: files.count))
         ParallelIO.run(files.count) { index in
             let (directory, name) = Posix.split(files[index].path)
@@ -213,18 +201,16 @@ extension PosixFileSystem {
             temporaries.withLock { $0[index] = result }
         }
         var results: [Result<Void, any Error>] = []
-        var renamed: [String: [Int]] = [:]
+        var placed: [String: [Int]] = [:]
         for (index, temporary) in temporaries.withLock({ $0 }).enumerated() {
             let path = files[index].path
             switch temporary {
             case .success(let temporary)?:
-                if rename(temporary, path) != 0 {
-                    let error = Posix.error("rename", path)
-                    unlink(temporary)
+                if let error = place(temporary, path) {
                     results.append(.failure(error))
                 } else {
                     results.append(.success(()))
-                    renamed[Posix.split(path).directory, default: []].append(index)
+                    placed[Posix.split(path).directory, default: []].append(index)
                 }
             case .failure(let error)?:
                 results.append(.failure(error))
@@ -232,7 +218,7 @@ extension PosixFileSystem {
                 results.append(.failure(Posix.closedError("write", path)))
             }
         }
-        for (directory, indices) in renamed {
+        for (directory, indices) in placed {
             do {
                 try Posix.syncDirectory(directory)
             } catch {

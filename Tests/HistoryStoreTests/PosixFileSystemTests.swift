@@ -76,6 +76,23 @@ import Testing
         }
     }
 
+    @Test func createFilesExclusivelyCreatesEachRefusesExistingOnesAndLeavesNoTemporary() throws {
+        try withTemporaryDirectory { root in
+            let directory = root + "/executions"
+            try fileSystem.createDirectory(at: directory)
+            try fileSystem.createFileExclusively(at: directory + "/b.history", contents: Array("old b\n".utf8))
+            let results = fileSystem.createFilesExclusively([
+                (directory + "/a.history", Array("new a\n".utf8)), (directory + "/b.history", Array("new b\n".utf8)),
+                (directory + "/c.history", Array("new c\n".utf8)),
+            ])
+            #expect(results.map { (try? $0.get()) != nil } == [true, false, true])
+            if case .failure(let error) = results[1] { #expect(code(error) == .alreadyExists) }
+            #expect(try fileSystem.readFile(at: directory + "/a.history") == Array("new a\n".utf8))
+            #expect(try fileSystem.readFile(at: directory + "/b.history") == Array("old b\n".utf8))
+            #expect(try fileSystem.listDirectory(at: directory) == ["a.history", "b.history", "c.history"])
+        }
+    }
+
     @Test func createFileExclusivelyRefusesAnExistingFileAndLeavesNoTemporary() throws {
         try withTemporaryDirectory { root in
             let path = root + "/x"
