@@ -42,8 +42,10 @@ public final class HistoryStore: Sendable {
             var sequence: EventSequence
             var eventCount: Int
             /// The valid bytes a repairing load found, to be written again with the first batch (see
-            /// ``HistoryStore/load(_:repair:)``); nil once the history is known durable.
+            /// ``HistoryStore/load(_:repair:)``) with the batches since; nil once the history is known durable.
             var rewrite: [UInt8]?
+            /// Whether a group commit is replacing the file with `rewrite` right now.
+            var rewriteClaimed = false
         }
 
         let path: String
@@ -51,7 +53,7 @@ public final class HistoryStore: Sendable {
 
         init(path: String, file: any AppendableFile, sequence: EventSequence, eventCount: Int, rewrite: [UInt8]?) {
             self.path = path
-            state = Mutex(State(file: file, sequence: sequence, eventCount: eventCount, rewrite: rewrite))
+            state = Mutex(State(file: file, sequence: sequence, eventCount: eventCount, rewrite: rewrite, rewriteClaimed: false))
         }
 
         deinit {
@@ -212,6 +214,7 @@ public final class HistoryStore: Sendable {
             var sequence = writerState.sequence
             try check(records, against: &sequence, eventCount: writerState.eventCount)
             if let rewrite = writerState.rewrite {
+                guard !writerState.rewriteClaimed else { throw Self.concurrentBatch(executionId) }
                 let replaced = fileSystem.replaceFiles([(writer.path, rewrite + bytes)])
                 try finishRewrite(writer, &writerState, result: replaced[0])
                 writerState.sequence = sequence
@@ -280,12 +283,12 @@ public final class HistoryStore: Sendable {
         // Appends: write each under its writer's lock, then fsync the files together. Histories a
         // repairing load left to be rewritten are replaced whole instead, sharing the directory fsync.
         var toSync: [ObjectIdentifier: any AppendableFile] = [:]
-        var rewrites: [(writer: Writer, contents: [UInt8])] = []
+        var rewrites: [ObjectIdentifier: Writer] = [:]
         for (index, batch) in batches.enumerated() where !batch.creates && failure == nil {
             do {
                 switch try write(batch) {
                 case .append(let file): toSync[ObjectIdentifier(file)] = file
-                case .rewrite(let writer, let contents): rewrites.append((writer, contents))
+                case .rewrite(let writer): rewrites[ObjectIdentifier(writer)] = writer
                 case nil: break
                 }
             } catch let error as StoreError where error.code == StoreError.Code.stopped {
@@ -295,10 +298,23 @@ public final class HistoryStore: Sendable {
             }
         }
         if failure == nil, !rewrites.isEmpty {
-            let replaced = fileSystem.replaceFiles(rewrites.map { ($0.writer.path, $0.contents) })
-            for (rewrite, result) in zip(rewrites, replaced) {
+            // Claimed while the file is being replaced: an append() meanwhile is refused rather than
+            // lost. A rewrite an append() already did has nothing left to do.
+            var claimed: [(writer: Writer, contents: [UInt8])] = []
+            for writer in rewrites.values.sorted(by: { $0.path < $1.path }) {
+                let contents = writer.state.withLock { writerState -> [UInt8]? in
+                    writerState.rewriteClaimed = writerState.rewrite != nil
+                    return writerState.rewrite
+                }
+                if let contents { claimed.append((writer, contents)) }
+            }
+            let replaced = fileSystem.replaceFiles(claimed.map { ($0.writer.path, $0.contents) })
+            for (rewrite, result) in zip(claimed, replaced) {
                 do {
-                    try rewrite.writer.state.withLock { try finishRewrite(rewrite.writer, &$0, result: result) }
+                    try rewrite.writer.state.withLock { writerState in
+                        writerState.rewriteClaimed = false
+                        try finishRewrite(rewrite.writer, &writerState, result: result)
+                    }
                 } catch {
                     failure = failure ?? (error as? StoreError ?? stop(rewrite.writer.path, error))
                 }
@@ -322,8 +338,8 @@ public final class HistoryStore: Sendable {
     private enum PendingWrite {
         /// Appended, to be fsynced.
         case append(any AppendableFile)
-        /// To be replaced whole with `contents`: the repaired history and the batch.
-        case rewrite(Writer, contents: [UInt8])
+        /// To be replaced whole with the writer's pending contents: the repaired history and its batches.
+        case rewrite(Writer)
     }
 
     /// Writes (without fsync) one append batch of ``commit(_:)``; returns what is left to make it
@@ -339,10 +355,13 @@ public final class HistoryStore: Sendable {
             var sequence = writerState.sequence
             try check(batch.records, against: &sequence, eventCount: writerState.eventCount)
             if let rewrite = writerState.rewrite {
-                // Counted now, as appends are: if the replacement fails the store stops.
+                // Counted now, as appends are: if the replacement fails the store stops. The batch joins
+                // the pending contents, so a second batch of this execution in the same group (or an
+                // append meanwhile) replaces the file with both, never with one of them.
                 writerState.sequence = sequence
                 writerState.eventCount += batch.records.count { $0.event != nil }
-                return .rewrite(writer, contents: rewrite + bytes)
+                writerState.rewrite = rewrite + bytes
+                return .rewrite(writer)
             }
             guard !batch.records.isEmpty else { return nil }
             do {
@@ -464,6 +483,13 @@ public final class HistoryStore: Sendable {
             code: StoreError.Code.executionExists,
             message: "an execution with id \"\(executionId)\" already exists (\(path)). Choose another id, or "
                 + "resume that execution.")
+    }
+
+    private static func concurrentBatch(_ executionId: String) -> StoreError {
+        StoreError(
+            code: StoreError.Code.invalidRecord,
+            message: "another batch of \"\(executionId)\" is being written; write one batch of an execution at a time. "
+                + "Nothing was written.")
     }
 
     private static func invalid(_ error: any Error) -> StoreError {

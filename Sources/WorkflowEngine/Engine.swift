@@ -248,6 +248,9 @@ public actor Engine {
                 message: "the history of \(executionId) has no WorkflowExecutionStarted event")
         }
         if state.isClosed {
+            // The status is reported from what was read, which may be only in the page cache (see
+            // HistoryStore.load): an empty batch makes the store rewrite it durably first.
+            try await persist(executionId) { try await committer.commit(HistoryBatch(executionId: executionId, records: [])) }
             closedStatuses[executionId] = state.status
             return state.status
         }
@@ -304,6 +307,11 @@ public actor Engine {
     /// Records a cancellation request (SWF `RequestCancelWorkflowExecution`); the decider then
     /// cancels open work and closes the execution. Asking twice is harmless.
     public func requestCancel(_ executionId: String, identity: String) async throws {
+        try checkRunning()
+        // A cancellation request already in the state may be in a batch still being written: wait for
+        // the batches ahead, so "already requested" is said only of a durable request.
+        await takeCommitTurn(executionId)
+        passCommitTurn(executionId)
         try checkRunning()
         guard let runtime = executions[executionId] else {
             if closedStatuses[executionId] != nil {
@@ -733,8 +741,17 @@ public actor Engine {
     ) async throws {
         await takeCommitTurn(executionId)
         defer { passCommitTurn(executionId) }
+        // The batches ahead may have stopped the engine or closed (or, for a refused start, removed)
+        // the execution while this one waited: then nothing is written, and the caller must not be
+        // told otherwise.
+        try checkRunning()
         // Taken out of the table while the batch is built, so applying events does not copy the state.
-        guard var runtime = executions.removeValue(forKey: executionId) else { return }
+        guard var runtime = executions.removeValue(forKey: executionId) else {
+            if closedStatuses[executionId] != nil {
+                throw EngineError(code: "engine.executionClosed", message: "execution \(executionId) is already closed")
+            }
+            throw EngineError(code: "engine.executionNotFound", message: "execution \(executionId) is not open in this engine")
+        }
         let now = clock.now()
         var events: [HistoryEvent] = []
         func append(_ attributes: EventAttributes) {

@@ -88,4 +88,29 @@ import Testing
         #expect(results.map { (try? $0.get()) == nil } == [true, true])
         #expect(throws: StoreError.self) { try store.append("b", records: [records[6]]) }
     }
+
+    /// Two batches of one repaired history in the same group: the file is replaced with both, so the
+    /// first is not lost to the second's replacement (found in review).
+    @Test func twoBatchesOfARepairedHistoryInOneGroupAreBothDurable() throws {
+        let fileSystem = InMemoryFileSystem(seed: 9)
+        let records = Fixtures.history(events: 8)
+        let first = try HistoryStore(stateDirectory: "/state", fileSystem: fileSystem)
+        let lock = try first.lockStateDirectory(holder: "first")
+        try first.createExecution("a", records: Array(records.prefix(4)))
+        lock.release()
+
+        let store = try HistoryStore(stateDirectory: "/state", fileSystem: fileSystem)
+        _ = try store.lockStateDirectory(holder: "second")
+        _ = try store.load("a", repair: true)
+        let results = store.commit([
+            HistoryBatch(executionId: "a", records: [records[4]]), HistoryBatch(executionId: "a", records: [records[5]]),
+        ])
+        #expect(results.allSatisfy { (try? $0.get()) != nil })
+        #expect(store.commit([HistoryBatch(executionId: "a", records: [records[6]])]).allSatisfy { (try? $0.get()) != nil })
+
+        fileSystem.crash(mode: .dropUnsynced)
+        let after = try HistoryStore(stateDirectory: "/state", fileSystem: fileSystem).load("a", repair: false)
+        #expect(after.outcome == .intact)
+        #expect(after.records == Array(records.prefix(7)))
+    }
 }

@@ -59,6 +59,34 @@ import WorkflowModel
         try ReplayVerifier.verify(definition: definition, history: history.events, catalog: testCatalog)
     }
 
+    /// The closing batch's fsync fails, the process dies with the page cache kept, and a new engine
+    /// resumes: the status it reports must be durable (found in review: it was read from bytes that a
+    /// power loss then took away).
+    @Test func resumingAClosedExecutionReportsOnlyADurableStatus() async throws {
+        let fileSystem = InMemoryFileSystem(seed: 11)
+        let clock = ManualClock()
+        let definition = WorkflowDefinition(name: "one", steps: [step("a", input: ["n": 1])])
+        let failing = ScriptedActivity(activityType: "test.work") { input, _ in
+            fileSystem.failNextSync()  // the batch that records this result and closes the execution
+            return input
+        }
+        let first = try Harness(definition: definition, handlers: [failing], fileSystem: fileSystem, clock: clock)
+        try await first.start()
+        await #expect(throws: EngineError.self) { try await first.engine.waitForClose("exec-1") }
+        await first.engine.shutdown()
+        fileSystem.crash(mode: .processKill)
+        fileSystem.restart(mode: .processKill)
+
+        let second = try Harness(definition: definition, handlers: [failing], fileSystem: fileSystem, clock: clock)
+        let reported = try await second.engine.resume("exec-1")
+        fileSystem.crash(mode: .dropUnsynced)
+        fileSystem.restart()
+        let durable = try HistoryStore(stateDirectory: "/state", fileSystem: fileSystem).load("exec-1", repair: false)
+        #expect(reported == .completed)
+        #expect(durable.outcome == .intact)
+        #expect(HistoryState(events: durable.events).status == reported)
+    }
+
     @Test func retryCountSurvivesARestart() async throws {
         let policy = RetryPolicy(initialInterval: .seconds(5), backoffCoefficient: 1, maximumInterval: .seconds(5), maximumAttempts: 3)
         let definition = WorkflowDefinition(name: "r", steps: [step("flaky", retry: policy)])
