@@ -87,6 +87,43 @@ import WorkflowModel
         #expect(HistoryState(events: durable.events).status == reported)
     }
 
+    /// Two cancellation requests while the first one's batch fails to reach the disk: neither may be
+    /// told the cancellation is recorded (found in review: the second answered "already requested"
+    /// from the unwritten state).
+    @Test func noCancellationIsAcknowledgedWhenItsBatchFails() async throws {
+        let gate = Gate()
+        let blocked = ScriptedActivity(activityType: "test.work") { input, _ in
+            await gate.wait()
+            return input
+        }
+        let harness = try Harness(definition: WorkflowDefinition(name: "one", steps: [step("a", input: ["n": 1])]), handlers: [blocked])
+        try await harness.start()
+        await harness.recorder.waitForAttemptStarts(1)
+        harness.fileSystem.failNextSync()
+        let engine = harness.engine
+        async let first = Self.succeeds { try await engine.requestCancel("exec-1", identity: "one") }
+        async let second = Self.succeeds { try await engine.requestCancel("exec-1", identity: "two") }
+        let acknowledged = [await first, await second]
+        gate.open()
+        #expect(acknowledged == [false, false])
+        // What a power loss keeps holds no cancellation request either.
+        await engine.shutdown()
+        harness.fileSystem.crash(mode: .dropUnsynced)
+        harness.fileSystem.restart()
+        let durable = try HistoryStore(stateDirectory: "/state", fileSystem: harness.fileSystem).load("exec-1", repair: false)
+        #expect(!durable.events.contains { $0.eventType == .workflowExecutionCancelRequested })
+    }
+
+    /// Whether `body` returned rather than threw.
+    static func succeeds(_ body: () async throws -> Void) async -> Bool {
+        do {
+            try await body()
+            return true
+        } catch {
+            return false
+        }
+    }
+
     @Test func retryCountSurvivesARestart() async throws {
         let policy = RetryPolicy(initialInterval: .seconds(5), backoffCoefficient: 1, maximumInterval: .seconds(5), maximumAttempts: 3)
         let definition = WorkflowDefinition(name: "r", steps: [step("flaky", retry: policy)])
