@@ -76,10 +76,7 @@
                 environment["PGSSLMODE"] = "disable"
                 let run = try AWSE2E.cairn(
                     s,
-                    [
-                        "run", s.workflowPath, "--rds-provider", "aws", "--id", s.executionId,
-                        "--input", "identifier=orders-restored", "--input", "snapshotIdentifier=orders-snap",
-                    ],
+                    ["run", s.workflowPath, "--rds-provider", "aws", "--id", s.executionId] + s.inputs.flatMap { ["--input", $0] },
                     environment: environment)
                 s.expect(
                     run.status == 0, "restore-and-configure should complete against moto; exit \(run.status)\n\(run.stdout)\n\(run.stderr)")
