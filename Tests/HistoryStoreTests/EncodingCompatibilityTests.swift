@@ -74,7 +74,7 @@ import WorkflowModel
                 "\(record.event?.eventType.rawValue ?? "ActivityAttemptFailed")")
         }
         let header = HistoryFormat.Header(executionId: "orders/é\u{7F}", format: HistoryFormat.formatName, version: HistoryFormat.version)
-        #expect(try HistoryFormat.encode(header) == Self.foundationPayload(header))
+        #expect(try HistoryFormat.encodeCodable(header) == Self.foundationPayload(header))
     }
 
     /// The bytes of a history file as the Foundation-based writer framed it.

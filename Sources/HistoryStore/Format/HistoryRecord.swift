@@ -1,3 +1,4 @@
+import StrictJSON
 public import WorkflowModel
 
 /// One record of a history file after the header: an SWF history event, or an engine bookkeeping
@@ -102,6 +103,37 @@ extension HistoryRecord: Codable {
             try container.encode(failure.details, forKey: .details)
             try container.encode(failure.timestamp, forKey: .timestamp)
             try container.encodeIfPresent(failure.nextAttemptAt, forKey: .nextAttemptAt)
+        }
+    }
+}
+
+extension HistoryRecord {
+    /// Writes the record's JSON directly; the same bytes as its `Codable` encoding (keys sorted).
+    func writeJSON(into writer: inout JSONWriter) throws(JSONWriterError) {
+        switch self {
+        case .event(let event):
+            try event.writeJSON(into: &writer)
+        case .attemptFailed(let failure):
+            writer.beginObject()
+            writer.key("activityId")
+            writer.string(failure.activityId)
+            writer.key("attempt")
+            try writer.integer(failure.attempt)
+            writer.key("details")
+            writer.string(failure.details)
+            if let next = failure.nextAttemptAt {
+                writer.key("nextAttemptAt")
+                writer.timestamp(next)
+            }
+            writer.key("reason")
+            writer.string(failure.reason)
+            writer.key("record")
+            writer.string(Self.attemptFailedKind)
+            writer.key("scheduledEventId")
+            try writer.integer(failure.scheduledEventId)
+            writer.key("timestamp")
+            writer.timestamp(failure.timestamp)
+            writer.endObject()
         }
     }
 }

@@ -38,6 +38,40 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public var description: String { iso8601 }
 
+    /// Appends ``iso8601``'s bytes without building a string (history records carry one each).
+    public func writeISO8601(into output: inout [UInt8]) {
+        let millis = floorMod(millisecondsSinceEpoch, 1000)
+        let seconds = floorDiv(millisecondsSinceEpoch, 1000)
+        let secondOfDay = floorMod(seconds, 86_400)
+        let (year, month, day) = Self.civil(fromDays: floorDiv(seconds, 86_400))
+        guard (0...9999).contains(year) else {
+            output.append(contentsOf: iso8601.utf8)
+            return
+        }
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                output.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        output.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        output.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        output.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        output.append(UInt8(ascii: "."))
+        digits(millis, 3)
+        output.append(UInt8(ascii: "Z"))
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]Z`; returns nil for anything else.
     public init?(iso8601 text: String) {
         let bytes = Array(text.utf8)

@@ -1,0 +1,168 @@
+import EngineTesting
+import StrictJSON
+import Testing
+import WorkflowModel
+
+@testable import HistoryStore
+
+/// History records are written by hand-ordered direct writers (`HistoryEvent.writeJSON`), not
+/// through `Codable`. These tests hold the two byte for byte over random records of every shape,
+/// and check that both refuse the same values.
+@Suite struct DirectEncodingTests {
+    /// Random values for every field, optional fields present or absent.
+    struct Generator {
+        var random: SeededRandom
+
+        mutating func int(_ range: ClosedRange<Int64>) -> Int64 { Int64.random(in: range, using: &random) }
+        mutating func flip() -> Bool { random.next() & 1 == 0 }
+
+        static let pieces = ["a", "Z", "0", "/", "\\", "\"", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "日", "😀", "\u{2028}", " ", ""]
+
+        mutating func string() -> String {
+            (0..<Int(int(0...6))).map { _ in Self.pieces[Int(int(0...Int64(Self.pieces.count - 1)))] }.joined()
+        }
+
+        mutating func optionalString() -> String? { flip() ? string() : nil }
+
+        mutating func json(depth: Int = 0) -> JSONValue {
+            switch int(0...(depth > 3 ? 3 : 5)) {
+            case 0: return .null
+            case 1: return .bool(flip())
+            case 2:
+                let integer = Double(int(-9_007_199_254_740_992...9_007_199_254_740_992))
+                return .number(flip() ? integer : Double(int(-1_000_000...1_000_000)) / 64)
+            case 3: return .string(string())
+            case 4: return .array((0..<Int(int(0...3))).map { _ in json(depth: depth + 1) })
+            default:
+                var object = JSONObject()
+                for _ in 0..<Int(int(0...4)) { object[string()] = json(depth: depth + 1) }
+                return .object(object)
+            }
+        }
+
+        mutating func id() -> Int64 { int(0...9_007_199_254_740_992) }
+        mutating func timestamp() -> Timestamp { Timestamp(millisecondsSinceEpoch: int(-62_135_596_800_000...253_402_300_799_999)) }
+        mutating func timeoutType() -> TimeoutType { TimeoutType.allCases[Int(int(0...3))] }
+        mutating func taskList() -> TaskList { TaskList(name: string()) }
+        mutating func control() -> ActivityControl {
+            ActivityControl(step: string(), index: flip() ? Int(int(0...500)) : nil, role: flip() ? .step : .compensation)
+        }
+
+        mutating func attributes(_ type: EventType) -> EventAttributes {
+            switch type {
+            case .workflowExecutionStarted:
+                .workflowExecutionStarted(
+                    .init(
+                        workflowExecution: WorkflowExecution(workflowId: string(), runId: string()),
+                        workflowType: TypeName(name: string(), version: string()), taskList: taskList(), input: json(),
+                        executionStartToCloseTimeout: string(), taskStartToCloseTimeout: string(), definition: json(),
+                        definitionDigest: string(), definitionSource: optionalString(), identity: optionalString(),
+                        tagList: flip() ? (0..<Int(int(0...3))).map { _ in string() } : nil))
+            case .workflowExecutionCompleted: .workflowExecutionCompleted(.init(result: json(), decisionTaskCompletedEventId: id()))
+            case .workflowExecutionFailed:
+                .workflowExecutionFailed(.init(reason: string(), details: json(), decisionTaskCompletedEventId: id()))
+            case .workflowExecutionTimedOut: .workflowExecutionTimedOut(.init(timeoutType: timeoutType()))
+            case .workflowExecutionCanceled: .workflowExecutionCanceled(.init(details: json(), decisionTaskCompletedEventId: id()))
+            case .workflowExecutionCancelRequested: .workflowExecutionCancelRequested(.init(identity: optionalString()))
+            case .decisionTaskScheduled: .decisionTaskScheduled(.init(taskList: taskList(), startToCloseTimeout: string()))
+            case .decisionTaskStarted: .decisionTaskStarted(.init(scheduledEventId: id(), identity: string()))
+            case .decisionTaskCompleted: .decisionTaskCompleted(.init(scheduledEventId: id(), startedEventId: id()))
+            case .decisionTaskTimedOut:
+                .decisionTaskTimedOut(.init(scheduledEventId: id(), startedEventId: id(), timeoutType: timeoutType()))
+            case .activityTaskScheduled:
+                .activityTaskScheduled(
+                    .init(
+                        activityType: TypeName(name: string(), version: string()), activityId: string(), input: json(),
+                        control: control(), taskList: taskList(), scheduleToStartTimeout: string(),
+                        scheduleToCloseTimeout: string(), startToCloseTimeout: string(), heartbeatTimeout: string(),
+                        retryPolicy: RetryPolicy(
+                            initialInterval: .milliseconds(int(0...100_000_000)), backoffCoefficient: Double(int(100...1_000)) / 64,
+                            maximumInterval: .milliseconds(int(0...100_000_000)), maximumAttempts: Int(int(0...100)),
+                            nonRetryableErrors: (0..<Int(int(0...3))).map { _ in string() }),
+                        decisionTaskCompletedEventId: id()))
+            case .activityTaskStarted:
+                .activityTaskStarted(.init(scheduledEventId: id(), identity: string(), attempt: Int(int(1...1_000))))
+            case .activityTaskCompleted: .activityTaskCompleted(.init(scheduledEventId: id(), startedEventId: id(), result: json()))
+            case .activityTaskFailed:
+                .activityTaskFailed(.init(scheduledEventId: id(), startedEventId: id(), reason: string(), details: string()))
+            case .activityTaskTimedOut:
+                .activityTaskTimedOut(
+                    .init(scheduledEventId: id(), startedEventId: id(), timeoutType: timeoutType(), details: flip() ? json() : nil))
+            case .activityTaskCancelRequested:
+                .activityTaskCancelRequested(.init(activityId: string(), decisionTaskCompletedEventId: id()))
+            case .activityTaskCanceled:
+                .activityTaskCanceled(
+                    .init(scheduledEventId: id(), startedEventId: id(), latestCancelRequestedEventId: id(), details: optionalString()))
+            case .timerStarted:
+                .timerStarted(
+                    .init(
+                        timerId: string(), control: flip() ? control() : nil, startToFireTimeout: string(),
+                        decisionTaskCompletedEventId: id()))
+            case .timerFired: .timerFired(.init(timerId: string(), startedEventId: id()))
+            case .timerCanceled: .timerCanceled(.init(timerId: string(), startedEventId: id(), decisionTaskCompletedEventId: id()))
+            case .markerRecorded: .markerRecorded(.init(markerName: string(), details: json(), decisionTaskCompletedEventId: id()))
+            }
+        }
+
+        mutating func record() -> HistoryRecord {
+            let types = EventType.allCases
+            let pick = Int(int(0...Int64(types.count)))
+            guard pick < types.count else {
+                return .attemptFailed(
+                    ActivityAttemptFailed(
+                        scheduledEventId: id(), activityId: string(), attempt: Int(int(1...1_000)), reason: string(),
+                        details: string(), timestamp: timestamp(), nextAttemptAt: flip() ? timestamp() : nil))
+            }
+            return .event(HistoryEvent(eventId: id(), eventTimestamp: timestamp(), attributes: attributes(types[pick])))
+        }
+    }
+
+    @Test func directBytesAreTheCodableBytesForRandomRecordsOfEveryShape() throws {
+        var generator = Generator(random: SeededRandom(seed: 0x00C0_FFEE))
+        var seen = Set<String>()
+        for index in 0..<3_000 {
+            let record = generator.record()
+            seen.insert(record.event?.eventType.rawValue ?? "ActivityAttemptFailed")
+            let direct = try HistoryFormat.encode(record)
+            let codable = try HistoryFormat.encodeCodable(record)
+            if direct != codable {
+                Issue.record(
+                    "record \(index): direct \(String(decoding: direct, as: UTF8.self)) != codable \(String(decoding: codable, as: UTF8.self))"
+                )
+                return
+            }
+            // And what is written reads back as the record.
+            #expect(try HistoryFormat.decode(HistoryRecord.self, from: direct[...]) == normalized(record))
+        }
+        #expect(seen.count == EventType.allCases.count + 1)
+    }
+
+    /// `"details":null` reads back as an absent optional, as `decodeIfPresent` does.
+    func normalized(_ record: HistoryRecord) -> HistoryRecord {
+        guard case .event(var event) = record, case .activityTaskTimedOut(var attributes) = event.attributes,
+            attributes.details == .null
+        else { return record }
+        attributes.details = nil
+        event.attributes = .activityTaskTimedOut(attributes)
+        return .event(event)
+    }
+
+    @Test func bothWritersRefuseWhatJSONCannotHoldExactly() throws {
+        let beyond = HistoryRecord.event(
+            HistoryEvent(
+                eventId: 9_007_199_254_740_993, eventTimestamp: Fixtures.timestamp(1),
+                attributes: .timerFired(.init(timerId: "t", startedEventId: 1))))
+        let notANumber = HistoryRecord.event(
+            HistoryEvent(
+                eventId: 2, eventTimestamp: Fixtures.timestamp(2),
+                attributes: .activityTaskCompleted(.init(scheduledEventId: 1, startedEventId: 1, result: ["x": [.number(.infinity)]]))))
+        for record in [beyond, notANumber] {
+            #expect { try HistoryFormat.encodeCodable(record) } throws: {
+                ($0 as? StoreError)?.code == StoreError.Code.invalidRecord
+            }
+            #expect { try HistoryFormat.line(for: record) } throws: {
+                ($0 as? StoreError)?.code == StoreError.Code.invalidRecord
+            }
+        }
+    }
+}
