@@ -36,6 +36,15 @@ public final class GroupCommitter: Sendable {
     public func commit(_ batch: HistoryBatch) async throws {
         var batch = batch
         try batch.encodeLines()
+        let leads = state.withLock { state -> Bool in
+            guard !state.writing else { return false }
+            state.writing = true
+            return true
+        }
+        if leads {
+            try writeLed(batch)
+            return
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let startWriter = state.withLock { state -> Bool in
                 state.pending.append(Pending(batch: batch, continuation: continuation))
@@ -45,6 +54,28 @@ public final class GroupCommitter: Sendable {
             }
             if startWriter { queue.async { self.writeGroups() } }
         }
+    }
+
+    /// Writes `batch` on the calling thread, with whatever else waits; hands later groups to the writer queue.
+    private func writeLed(_ batch: HistoryBatch) throws {
+        let others = state.withLock { state -> [Pending] in
+            let count = min(state.pending.count, Self.batchesPerGroupMax - 1)
+            defer { state.pending.removeFirst(count) }
+            return Array(state.pending.prefix(count))
+        }
+        let results = store.commit([batch] + others.map(\.batch))
+        for (pending, result) in zip(others, results.dropFirst()) {
+            switch result {
+            case .success: pending.continuation.resume()
+            case .failure(let error): pending.continuation.resume(throwing: error)
+            }
+        }
+        let more = state.withLock { state -> Bool in
+            if state.pending.isEmpty { state.writing = false }
+            return state.writing
+        }
+        if more { queue.async { self.writeGroups() } }
+        try results[0].get()
     }
 
     /// Commits groups until none is waiting.
