@@ -116,6 +116,8 @@ public actor Engine {
     let observer: (@Sendable (EngineNotification) -> Void)?
     let loadDefinition: @Sendable (JSONValue, String) throws -> WorkflowDefinition
     let broker = TaskBroker()
+    /// Every armed timeout, timer and retry of this engine's executions.
+    let deadlines: DeadlineScheduler
     /// Writes the batches of all executions, sharing fsyncs among those committed at the same time.
     let committer: GroupCommitter
 
@@ -149,6 +151,7 @@ public actor Engine {
         for handler in handlers { byType[handler.activityType] = handler }
         self.handlers = byType
         self.clock = clock
+        deadlines = DeadlineScheduler(clock: clock)
         self.configuration = configuration
         self.loadDefinition = loadDefinition
         self.observer = observer
@@ -174,10 +177,10 @@ public actor Engine {
     /// continue on the next `resume`.
     public func shutdown() {
         broker.close()
+        deadlines.close()
         for task in workerTasks { task.cancel() }
         workerTasks = []
         for (id, runtime) in executions {
-            for task in runtime.deadlines.values { task.cancel() }
             for run in runtime.runs.values {
                 if case .running(let attempt) = run.phase { attempt.cancellation.cancel() }
             }
@@ -595,9 +598,10 @@ public actor Engine {
 
     // MARK: Deadlines
 
-    /// Fires a deadline. `token` ties attempt timeouts to the attempt they were armed for.
-    func fire(_ executionId: String, _ key: DeadlineKey, token: String?) async {
-        guard stoppedError == nil, let runtime = executions[executionId] else { return }
+    /// Fires a deadline. `token` ties attempt timeouts to the attempt they were armed for; `id` is
+    /// the armed deadline, so one cancelled or re-armed meanwhile does nothing.
+    func fire(_ executionId: String, _ key: DeadlineKey, token: String?, id: DeadlineScheduler.ID) async {
+        guard stoppedError == nil, let runtime = executions[executionId], runtime.deadlines[key] == id else { return }
         executions[executionId]?.deadlines[key] = nil
         do {
             switch key {
@@ -654,21 +658,23 @@ public actor Engine {
             ActivityTaskTimedOutEventAttributes(scheduledEventId: id, startedEventId: 0, timeoutType: type, details: details))
     }
 
-    /// Arms (or re-arms) a deadline task.
+    /// Arms (or re-arms) a deadline.
     func arm(_ executionId: String, _ key: DeadlineKey, at deadline: Timestamp, token: String? = nil) {
         guard executions[executionId] != nil else { return }
-        executions[executionId]?.deadlines[key]?.cancel()
-        // An unstructured task: a deadline outlives the call that arms it. It is cancelled
-        // explicitly when it is no longer needed, and checks on firing that it still applies.
-        let task = Task { [clock] in
-            do { try await clock.sleep(until: deadline) } catch { return }
-            await self.fire(executionId, key, token: token)
+        if let previous = executions[executionId]?.deadlines[key] { deadlines.cancel(previous) }
+        let id = deadlines.schedule(at: deadline) { id in
+            Task { await self.fire(executionId, key, token: token, id: id) }
         }
-        executions[executionId]?.deadlines[key] = task
+        executions[executionId]?.deadlines[key] = id
     }
 
     func cancelDeadline(_ executionId: String, _ key: DeadlineKey) {
-        executions[executionId]?.deadlines.removeValue(forKey: key)?.cancel()
+        if let id = executions[executionId]?.deadlines.removeValue(forKey: key) { deadlines.cancel(id) }
+    }
+
+    /// The earliest armed deadline and how many are armed, for tests that drive a manual clock.
+    func deadlineSummary() -> (earliest: Timestamp?, armed: Int) {
+        deadlines.summary
     }
 
     func armScheduleToClose(_ executionId: String, _ id: Int64) {
@@ -914,7 +920,7 @@ public actor Engine {
     /// Forgets a closed execution: stops whatever still runs for it and wakes its waiters.
     func close(_ executionId: String) {
         guard var runtime = executions[executionId] else { return }
-        for task in runtime.deadlines.values { task.cancel() }
+        for id in runtime.deadlines.values { deadlines.cancel(id) }
         for id in runtime.runs.keys.sorted() {
             if var run = runtime.runs[id] { stopAttempt(executionId, &run) }
         }

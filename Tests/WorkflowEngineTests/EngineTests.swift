@@ -208,20 +208,23 @@ import WorkflowModel
                     "beat", retry: RetryPolicy(initialInterval: .seconds(1), maximumAttempts: 2),
                     timeouts: TimeoutOverrides(startToClose: .after(.hours(1)), heartbeat: .after(.seconds(30))))
             ])
+        // Each attempt's heartbeat re-arms its heartbeat timeout: the clock moves only once it has.
+        let beaten = [Gate(), Gate()]
         let handler = ScriptedActivity(activityType: "test.work") { _, context in
             counter.enter(context.activityId)
             _ = await context.heartbeat(["progress": 1])
+            beaten[context.attempt - 1].open()
             // Then goes quiet until cancelled.
             try await context.clock.sleep(until: Timestamp(millisecondsSinceEpoch: .max / 2))
             return .null
         }
         let harness = try Harness(definition: definition, handlers: [handler])
         try await harness.start()
-        await harness.recorder.waitForAttemptStarts(1)
+        await beaten[0].wait()
         harness.clock.advance(by: .seconds(30))
         await harness.recorder.wait { $0.contains { if case .attemptFailed = $0 { true } else { false } } }
         harness.clock.advance(by: .seconds(1))
-        await harness.recorder.waitForAttemptStarts(2)
+        await beaten[1].wait()
         harness.clock.advance(by: .seconds(30))
         #expect(try await harness.engine.waitForClose("exec-1") == .failed)
         #expect(counter.total == 2)

@@ -12,7 +12,7 @@ struct ExecutionRuntime {
     /// Activity runs by `ActivityTaskScheduled` event id.
     var runs: [Int64: ActivityRun] = [:]
     /// Deadline tasks (timers, timeouts, backoffs) by key, cancelled when no longer needed.
-    var deadlines: [DeadlineKey: Task<Void, Never>] = [:]
+    var deadlines: [DeadlineKey: DeadlineScheduler.ID] = [:]
     /// Callers of `waitForClose`.
     var closeWaiters: [(id: UInt64, continuation: CheckedContinuation<ExecutionStatus, Never>)] = []
 

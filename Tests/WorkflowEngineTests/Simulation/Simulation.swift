@@ -4,8 +4,9 @@ import StrictJSON
 import Synchronization
 import SystemIO
 import WorkflowDecider
-import WorkflowEngine
 import WorkflowModel
+
+@testable import WorkflowEngine
 
 /// Deterministic simulation of one execution: the real engine, decider and history store on an
 /// ``InMemoryFileSystem`` and a ``ManualClock``, with ``SimulatedWorkers`` answering activities. One
@@ -433,11 +434,16 @@ struct Simulation {
             if busy == nil, let timer = snapshot.state.openTimers.first(where: { $0.fireAt <= now }) {
                 busy = "timer \(timer.attributes.timerId) due"
             }
-            // Deadlines are armed by tasks of their own: wait until each one sleeps on the clock (one
-            // per running attempt, retry in backoff and open timer).
-            let expectedSleepers = snapshot.attempts.count + snapshot.state.openTimers.count
-            if busy == nil, clock.sleeperCount != expectedSleepers {
-                busy = "\(clock.sleeperCount) deadlines armed, \(expectedSleepers) expected"
+            // One deadline per running attempt, retry in backoff and open timer; one task sleeps on the
+            // clock for all of them: wait until it sleeps until the earliest (or earlier: it may still
+            // wait for a deadline cancelled since, which wakes it to no effect).
+            let expected = snapshot.attempts.count + snapshot.state.openTimers.count
+            let (earliest, armed) = await process.engine.deadlineSummary()
+            if busy == nil, armed != expected {
+                busy = "\(armed) deadlines armed, \(expected) expected"
+            }
+            if busy == nil, let earliest, clock.sleeperCount != 1 || !(clock.nextDeadline.map { $0 <= earliest } ?? false) {
+                busy = "no task sleeps until the earliest deadline yet"
             }
             if busy == nil, snapshot.attempts.isEmpty, snapshot.state.openTimers.isEmpty {
                 // Open with nothing running and no timer: only legitimate for a moment.
