@@ -137,6 +137,55 @@ import WorkflowModel
         #expect(seen.count == EventType.allCases.count + 1)
     }
 
+    /// The direct reader gives what `Codable` gives for every written record, and for records
+    /// damaged at random (a member removed, or its value replaced) it either gives up or agrees
+    /// with `Codable` too: it never accepts what `Codable` refuses or reads it differently.
+    @Test func directReadingAgreesWithCodableOnWrittenAndDamagedRecords() throws {
+        var generator = Generator(random: SeededRandom(seed: 0x0BAD_5EED))
+        var damagedAccepted = 0
+        var damagedRefused = 0
+        for index in 0..<3_000 {
+            let record = generator.record()
+            let parsed = try JSONValue(parsing: HistoryFormat.encode(record), maxDepth: 600)
+            let direct = HistoryRecord(directJSON: parsed)
+            #expect(direct != nil, "record \(index) was not read directly")
+            #expect(direct == (try JSONValueDecoder().decode(HistoryRecord.self, from: parsed)))
+
+            let damaged = damage(parsed, &generator)
+            let codable = try? JSONValueDecoder().decode(HistoryRecord.self, from: damaged)
+            if let directDamaged = HistoryRecord(directJSON: damaged) {
+                damagedAccepted += 1
+                #expect(codable == directDamaged, "record \(index): \(damaged.canonicalString())")
+            } else {
+                damagedRefused += 1
+            }
+        }
+        // Both outcomes occur, so both branches above were exercised.
+        #expect(damagedAccepted > 100)
+        #expect(damagedRefused > 100)
+    }
+
+    /// `value` with one member, at any depth of the record's own objects, removed or replaced.
+    func damage(_ value: JSONValue, _ generator: inout Generator) -> JSONValue {
+        guard case .object(var object) = value, !object.isEmpty else { return value }
+        let keys = object.keys
+        let key = keys[Int(generator.int(0...Int64(keys.count - 1)))]
+        let member = object[key] ?? .null
+        switch generator.int(0...4) {
+        case 0: object[key] = nil
+        case 1: object[key] = .null
+        case 2: object[key] = .string("x")
+        case 3: object[key] = .number(1.5)
+        default:
+            if case .object = member {
+                object[key] = damage(member, &generator)
+            } else {
+                object[key] = .number(7)
+            }
+        }
+        return .object(object)
+    }
+
     /// `"details":null` reads back as an absent optional, as `decodeIfPresent` does.
     func normalized(_ record: HistoryRecord) -> HistoryRecord {
         guard case .event(var event) = record, case .activityTaskTimedOut(var attributes) = event.attributes,

@@ -126,6 +126,16 @@ public enum HistoryFormat {
         return try JSONValueDecoder().decode(T.self, from: parsed.get())
     }
 
+    /// Decodes a record's payload: directly when it has the shape the writer gives it (see
+    /// ``HistoryRecord/init(directJSON:)``), else with `Codable`, which says what is wrong.
+    static func decodeRecord(from payload: ArraySlice<UInt8>) throws -> HistoryRecord {
+        let parsed = try payload.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
+            try JSONValue(parsing: buffer, maxDepth: recordDepthMax)
+        }
+        if let record = HistoryRecord(directJSON: parsed) { return record }
+        return try JSONValueDecoder().decode(HistoryRecord.self, from: parsed)
+    }
+
     /// Eight lowercase hex digits.
     static func hex(_ value: UInt32) -> [UInt8] {
         let digits = Array("0123456789abcdef".utf8)

@@ -137,3 +137,28 @@ extension HistoryRecord {
         }
     }
 }
+
+extension HistoryRecord {
+    /// The record in a parsed payload, read without `Codable`; nil when anything is not as the
+    /// `Codable` decoder would read it (the caller then decodes with it, for its error).
+    init?(directJSON value: JSONValue) {
+        guard case .object(let object) = value else { return nil }
+        guard object["record"] != nil else {
+            guard let event = HistoryEvent(directJSON: object) else { return nil }
+            self = .event(event)
+            return
+        }
+        let fields = Fields(object: object)
+        do throws(Mismatch) {
+            guard try fields.string("record") == Self.attemptFailedKind, object["eventId"] == nil else { return nil }
+            self = .attemptFailed(
+                ActivityAttemptFailed(
+                    scheduledEventId: try fields.int64("scheduledEventId"), activityId: try fields.string("activityId"),
+                    attempt: try fields.int("attempt"), reason: try fields.string("reason"), details: try fields.string("details"),
+                    timestamp: try fields.timestamp("timestamp"),
+                    nextAttemptAt: fields.isAbsent("nextAttemptAt") ? nil : try fields.timestamp("nextAttemptAt")))
+        } catch {
+            return nil
+        }
+    }
+}

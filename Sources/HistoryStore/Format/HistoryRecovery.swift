@@ -119,7 +119,7 @@ public enum HistoryRecovery {
             }
             let record: HistoryRecord
             do {
-                record = try ahead?.record.get() ?? HistoryFormat.decode(HistoryRecord.self, from: payload)
+                record = try ahead?.record.get() ?? HistoryFormat.decodeRecord(from: payload)
             } catch {
                 // A line whose checksum verifies was written whole; if it still does not decode, the
                 // writer and reader disagree about the format, which is damage, never a torn write.
@@ -162,7 +162,7 @@ public enum HistoryRecovery {
                     let check = check(lines[index], number: index, in: bytes)
                     let record: Result<HistoryRecord, any Error> =
                         switch check {
-                        case .valid(let payload): Result { try HistoryFormat.decode(HistoryRecord.self, from: payload) }
+                        case .valid(let payload): Result { try HistoryFormat.decodeRecord(from: payload) }
                         case .invalid(let problem): .failure(StoreError(code: StoreError.Code.invalidRecord, message: problem))
                         }
                     slots.base[index] = Decoded(check: check, record: record)

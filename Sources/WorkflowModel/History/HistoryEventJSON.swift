@@ -266,6 +266,9 @@ extension JSONWriter {
 }
 
 extension EventType {
+    /// ``attributesKey`` of every type, built once: reading an event looks its key up.
+    static let attributesKeys = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.attributesKey) })
+
     /// ``attributesKey`` as a literal, so writing an event builds no string for it.
     var attributesKeyLiteral: StaticString {
         switch self {
@@ -291,5 +294,249 @@ extension EventType {
         case .timerCanceled: "timerCanceledEventAttributes"
         case .markerRecorded: "markerRecordedEventAttributes"
         }
+    }
+}
+
+// Reading: a parsed event object straight into a `HistoryEvent`, for loading long histories. It
+// accepts exactly what `Codable` accepts or gives up (nil), and the caller then decodes with
+// `Codable`, whose errors say what is wrong; `DirectEncodingTests` holds the two equal.
+
+extension HistoryEvent {
+    /// The event in `object`, or nil when anything is not as `Codable` would read it.
+    public init?(directJSON object: JSONObject) {
+        do throws(Mismatch) {
+            let fields = Fields(object: object)
+            guard let type = EventType(rawValue: try fields.string("eventType")) else { return nil }
+            self.init(
+                eventId: try fields.int64("eventId"), eventTimestamp: try fields.timestamp("eventTimestamp"),
+                attributes: try Self.attributes(type, try fields.object(EventType.attributesKeys[type] ?? type.attributesKey)))
+        } catch {
+            return nil
+        }
+    }
+
+    private static func attributes(_ type: EventType, _ f: Fields) throws(Mismatch) -> EventAttributes {
+        switch type {
+        case .workflowExecutionStarted:
+            let execution = try f.object("workflowExecution")
+            return .workflowExecutionStarted(
+                WorkflowExecutionStartedEventAttributes(
+                    workflowExecution: WorkflowExecution(
+                        workflowId: try execution.string("workflowId"), runId: try execution.string("runId")),
+                    workflowType: try f.typeName("workflowType"), taskList: try f.taskList("taskList"),
+                    input: try f.json("input"), executionStartToCloseTimeout: try f.string("executionStartToCloseTimeout"),
+                    taskStartToCloseTimeout: try f.string("taskStartToCloseTimeout"), definition: try f.json("definition"),
+                    definitionDigest: try f.string("definitionDigest"), definitionSource: try f.optionalString("definitionSource"),
+                    identity: try f.optionalString("identity"), tagList: try f.optionalStrings("tagList")))
+        case .workflowExecutionCompleted:
+            return .workflowExecutionCompleted(
+                .init(result: try f.json("result"), decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
+        case .workflowExecutionFailed:
+            return .workflowExecutionFailed(
+                .init(
+                    reason: try f.string("reason"), details: try f.json("details"),
+                    decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
+        case .workflowExecutionTimedOut:
+            return .workflowExecutionTimedOut(.init(timeoutType: try f.timeoutType()))
+        case .workflowExecutionCanceled:
+            return .workflowExecutionCanceled(
+                .init(details: try f.json("details"), decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
+        case .workflowExecutionCancelRequested:
+            return .workflowExecutionCancelRequested(.init(identity: try f.optionalString("identity")))
+        case .decisionTaskScheduled:
+            return .decisionTaskScheduled(
+                .init(taskList: try f.taskList("taskList"), startToCloseTimeout: try f.string("startToCloseTimeout")))
+        case .decisionTaskStarted:
+            return .decisionTaskStarted(.init(scheduledEventId: try f.int64("scheduledEventId"), identity: try f.string("identity")))
+        case .decisionTaskCompleted:
+            return .decisionTaskCompleted(
+                .init(scheduledEventId: try f.int64("scheduledEventId"), startedEventId: try f.int64("startedEventId")))
+        case .decisionTaskTimedOut:
+            return .decisionTaskTimedOut(
+                .init(
+                    scheduledEventId: try f.int64("scheduledEventId"), startedEventId: try f.int64("startedEventId"),
+                    timeoutType: try f.timeoutType()))
+        case .activityTaskScheduled:
+            let retry = try f.object("retryPolicy")
+            return .activityTaskScheduled(
+                .init(
+                    activityType: try f.typeName("activityType"), activityId: try f.string("activityId"),
+                    input: try f.json("input"), control: try f.control("control"), taskList: try f.taskList("taskList"),
+                    scheduleToStartTimeout: try f.string("scheduleToStartTimeout"),
+                    scheduleToCloseTimeout: try f.string("scheduleToCloseTimeout"),
+                    startToCloseTimeout: try f.string("startToCloseTimeout"), heartbeatTimeout: try f.string("heartbeatTimeout"),
+                    retryPolicy: RetryPolicy(
+                        initialInterval: try retry.interval("initialInterval"),
+                        backoffCoefficient: try retry.double("backoffCoefficient"),
+                        maximumInterval: try retry.interval("maximumInterval"), maximumAttempts: try retry.int("maximumAttempts"),
+                        nonRetryableErrors: try retry.strings("nonRetryableErrors")),
+                    decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
+        case .activityTaskStarted:
+            return .activityTaskStarted(
+                .init(
+                    scheduledEventId: try f.int64("scheduledEventId"), identity: try f.string("identity"),
+                    attempt: try f.int("attempt")))
+        case .activityTaskCompleted:
+            return .activityTaskCompleted(
+                .init(
+                    scheduledEventId: try f.int64("scheduledEventId"), startedEventId: try f.int64("startedEventId"),
+                    result: try f.json("result")))
+        case .activityTaskFailed:
+            return .activityTaskFailed(
+                .init(
+                    scheduledEventId: try f.int64("scheduledEventId"), startedEventId: try f.int64("startedEventId"),
+                    reason: try f.string("reason"), details: try f.string("details")))
+        case .activityTaskTimedOut:
+            return .activityTaskTimedOut(
+                .init(
+                    scheduledEventId: try f.int64("scheduledEventId"), startedEventId: try f.int64("startedEventId"),
+                    timeoutType: try f.timeoutType(), details: f.optionalJSON("details")))
+        case .activityTaskCancelRequested:
+            return .activityTaskCancelRequested(
+                .init(activityId: try f.string("activityId"), decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
+        case .activityTaskCanceled:
+            return .activityTaskCanceled(
+                .init(
+                    scheduledEventId: try f.int64("scheduledEventId"), startedEventId: try f.int64("startedEventId"),
+                    latestCancelRequestedEventId: try f.int64("latestCancelRequestedEventId"),
+                    details: try f.optionalString("details")))
+        case .timerStarted:
+            return .timerStarted(
+                .init(
+                    timerId: try f.string("timerId"), control: f.isAbsent("control") ? nil : try f.control("control"),
+                    startToFireTimeout: try f.string("startToFireTimeout"),
+                    decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
+        case .timerFired:
+            return .timerFired(.init(timerId: try f.string("timerId"), startedEventId: try f.int64("startedEventId")))
+        case .timerCanceled:
+            return .timerCanceled(
+                .init(
+                    timerId: try f.string("timerId"), startedEventId: try f.int64("startedEventId"),
+                    decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
+        case .markerRecorded:
+            return .markerRecorded(
+                .init(
+                    markerName: try f.string("markerName"), details: try f.json("details"),
+                    decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
+        }
+    }
+}
+
+/// Something `Codable` would refuse (or might read differently): the direct reader gives up.
+public struct Mismatch: Error {
+    /// Makes one.
+    public init() {}
+}
+
+/// The members of one JSON object, read as `Codable`'s synthesized decoders read them: a missing
+/// key or a wrong type is a mismatch; an optional is nil when absent or null; unknown keys are ignored.
+public struct Fields {
+    /// The object read.
+    public let object: JSONObject
+
+    /// Reads `object`.
+    public init(object: JSONObject) { self.object = object }
+
+    /// The value at `key`, which must be present.
+    public func json(_ key: String) throws(Mismatch) -> JSONValue {
+        guard let value = object[key] else { throw Mismatch() }
+        return value
+    }
+
+    /// The value at `key`, nil when absent or null.
+    public func optionalJSON(_ key: String) -> JSONValue? {
+        guard let value = object[key], value != .null else { return nil }
+        return value
+    }
+
+    /// Whether `key` is absent or null.
+    public func isAbsent(_ key: String) -> Bool { optionalJSON(key) == nil }
+
+    /// A string.
+    public func string(_ key: String) throws(Mismatch) -> String {
+        guard case .string(let text) = try json(key) else { throw Mismatch() }
+        return text
+    }
+
+    /// A string, nil when absent or null.
+    public func optionalString(_ key: String) throws(Mismatch) -> String? {
+        guard let value = optionalJSON(key) else { return nil }
+        guard case .string(let text) = value else { throw Mismatch() }
+        return text
+    }
+
+    /// An array of strings.
+    public func strings(_ key: String) throws(Mismatch) -> [String] {
+        guard case .array(let elements) = try json(key) else { throw Mismatch() }
+        var strings: [String] = []
+        strings.reserveCapacity(elements.count)
+        for element in elements {
+            guard case .string(let text) = element else { throw Mismatch() }
+            strings.append(text)
+        }
+        return strings
+    }
+
+    /// An array of strings, nil when absent or null.
+    public func optionalStrings(_ key: String) throws(Mismatch) -> [String]? {
+        isAbsent(key) ? nil : try strings(key)
+    }
+
+    /// An integer within ±2^53.
+    public func int64(_ key: String) throws(Mismatch) -> Int64 {
+        guard let integer = try json(key).integerValue else { throw Mismatch() }
+        return integer
+    }
+
+    /// An integer that fits `Int`.
+    public func int(_ key: String) throws(Mismatch) -> Int {
+        guard let integer = Int(exactly: try int64(key)) else { throw Mismatch() }
+        return integer
+    }
+
+    /// A number.
+    public func double(_ key: String) throws(Mismatch) -> Double {
+        guard case .number(let number) = try json(key) else { throw Mismatch() }
+        return number
+    }
+
+    /// A nested object.
+    public func object(_ key: String) throws(Mismatch) -> Fields {
+        guard case .object(let nested) = try json(key) else { throw Mismatch() }
+        return Fields(object: nested)
+    }
+
+    /// An ISO 8601 timestamp.
+    public func timestamp(_ key: String) throws(Mismatch) -> Timestamp {
+        guard let timestamp = Timestamp(iso8601: try string(key)) else { throw Mismatch() }
+        return timestamp
+    }
+
+    /// A duration such as `30s`.
+    public func interval(_ key: String) throws(Mismatch) -> Interval {
+        guard let interval = Interval(parsing: try string(key)) else { throw Mismatch() }
+        return interval
+    }
+
+    func timeoutType() throws(Mismatch) -> TimeoutType {
+        guard let type = TimeoutType(rawValue: try string("timeoutType")) else { throw Mismatch() }
+        return type
+    }
+
+    func taskList(_ key: String) throws(Mismatch) -> TaskList {
+        TaskList(name: try object(key).string("name"))
+    }
+
+    func typeName(_ key: String) throws(Mismatch) -> TypeName {
+        let type = try object(key)
+        return TypeName(name: try type.string("name"), version: try type.string("version"))
+    }
+
+    func control(_ key: String) throws(Mismatch) -> ActivityControl {
+        let control = try object(key)
+        guard let role = ActivityControl.Role(rawValue: try control.string("role")) else { throw Mismatch() }
+        let index = control.optionalJSON("index")
+        guard index == nil || index?.integerValue.flatMap({ Int(exactly: $0) }) != nil else { throw Mismatch() }
+        return ActivityControl(step: try control.string("step"), index: index?.integerValue.map { Int($0) }, role: role)
     }
 }
