@@ -394,7 +394,10 @@ struct Evaluation {
             if scheduling && failures.isEmpty {
                 var open = tally.open
                 let limit = step.concurrency ?? Int.max
-                for index in tally.scheduled..<items.count where open < limit {
+                // `open` only grows, so the first index at the limit ends the loop (1,000 elements
+                // with concurrency 1 would otherwise be walked at every decision).
+                for index in tally.scheduled..<items.count {
+                    guard open < limit else { break }
                     let status = evaluateInstance(step, index: index, item: items[index], ready: true, scheduling: true)
                     if status == .failed { return .failed }
                     if status == .running { open += 1 }
@@ -434,7 +437,8 @@ struct Evaluation {
         if anyFailed { return .failed }
         if scheduling && failures.isEmpty {
             let limit = step.concurrency ?? Int.max
-            for (index, item) in items.enumerated() where open < limit {
+            for (index, item) in items.enumerated() {
+                guard open < limit else { break }
                 guard state.activities[ActivityIDs.step(step.id, index: index)] == nil else { continue }
                 let status = evaluateInstance(step, index: index, item: item, ready: true, scheduling: true)
                 if status == .failed { return .failed }
