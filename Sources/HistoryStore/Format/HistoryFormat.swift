@@ -120,20 +120,22 @@ public enum HistoryFormat {
     /// - Throws: ``StrictJSON/JSONSyntaxError`` when the payload is not JSON (or nests deeper than
     ///   ``recordDepthMax``); `DecodingError` when it does not have `T`'s shape.
     static func decode<T: Decodable>(_ type: T.Type, from payload: ArraySlice<UInt8>) throws -> T {
-        let parsed = payload.withUnsafeBufferPointer { buffer in
-            Result { () throws(JSONSyntaxError) in try JSONValue(parsing: buffer, maxDepth: recordDepthMax) }
-        }
-        return try JSONValueDecoder().decode(T.self, from: parsed.get())
+        try JSONValueDecoder().decode(T.self, from: parse(payload))
     }
 
     /// Decodes a record's payload: directly when it has the shape the writer gives it (see
     /// ``HistoryRecord/init(directJSON:)``), else with `Codable`, which says what is wrong.
     static func decodeRecord(from payload: ArraySlice<UInt8>) throws -> HistoryRecord {
-        let parsed = try payload.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
-            try JSONValue(parsing: buffer, maxDepth: recordDepthMax)
-        }
+        let parsed = try parse(payload)
         if let record = HistoryRecord(directJSON: parsed) { return record }
         return try JSONValueDecoder().decode(HistoryRecord.self, from: parsed)
+    }
+
+    /// A payload's JSON, nesting at most ``recordDepthMax`` levels.
+    private static func parse(_ payload: ArraySlice<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        try payload.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
+            try JSONValue(parsing: buffer, maxDepth: recordDepthMax)
+        }
     }
 
     /// Eight lowercase hex digits.

@@ -423,50 +423,50 @@ extension HistoryEvent {
 }
 
 /// Something `Codable` would refuse (or might read differently): the direct reader gives up.
-public struct Mismatch: Error {
+package struct Mismatch: Error {
     /// Makes one.
-    public init() {}
+    package init() {}
 }
 
 /// The members of one JSON object, read as `Codable`'s synthesized decoders read them: a missing
 /// key or a wrong type is a mismatch; an optional is nil when absent or null; unknown keys are ignored.
-public struct Fields {
+package struct Fields {
     /// The object read.
-    public let object: JSONObject
+    package let object: JSONObject
 
     /// Reads `object`.
-    public init(object: JSONObject) { self.object = object }
+    package init(object: JSONObject) { self.object = object }
 
     /// The value at `key`, which must be present.
-    public func json(_ key: String) throws(Mismatch) -> JSONValue {
+    package func json(_ key: String) throws(Mismatch) -> JSONValue {
         guard let value = object[key] else { throw Mismatch() }
         return value
     }
 
     /// The value at `key`, nil when absent or null.
-    public func optionalJSON(_ key: String) -> JSONValue? {
+    package func optionalJSON(_ key: String) -> JSONValue? {
         guard let value = object[key], value != .null else { return nil }
         return value
     }
 
     /// Whether `key` is absent or null.
-    public func isAbsent(_ key: String) -> Bool { optionalJSON(key) == nil }
+    package func isAbsent(_ key: String) -> Bool { optionalJSON(key) == nil }
 
     /// A string.
-    public func string(_ key: String) throws(Mismatch) -> String {
+    package func string(_ key: String) throws(Mismatch) -> String {
         guard case .string(let text) = try json(key) else { throw Mismatch() }
         return text
     }
 
     /// A string, nil when absent or null.
-    public func optionalString(_ key: String) throws(Mismatch) -> String? {
+    package func optionalString(_ key: String) throws(Mismatch) -> String? {
         guard let value = optionalJSON(key) else { return nil }
         guard case .string(let text) = value else { throw Mismatch() }
         return text
     }
 
     /// An array of strings.
-    public func strings(_ key: String) throws(Mismatch) -> [String] {
+    package func strings(_ key: String) throws(Mismatch) -> [String] {
         guard case .array(let elements) = try json(key) else { throw Mismatch() }
         var strings: [String] = []
         strings.reserveCapacity(elements.count)
@@ -478,42 +478,42 @@ public struct Fields {
     }
 
     /// An array of strings, nil when absent or null.
-    public func optionalStrings(_ key: String) throws(Mismatch) -> [String]? {
+    package func optionalStrings(_ key: String) throws(Mismatch) -> [String]? {
         isAbsent(key) ? nil : try strings(key)
     }
 
     /// An integer within ±2^53.
-    public func int64(_ key: String) throws(Mismatch) -> Int64 {
+    package func int64(_ key: String) throws(Mismatch) -> Int64 {
         guard let integer = try json(key).integerValue else { throw Mismatch() }
         return integer
     }
 
     /// An integer that fits `Int`.
-    public func int(_ key: String) throws(Mismatch) -> Int {
+    package func int(_ key: String) throws(Mismatch) -> Int {
         guard let integer = Int(exactly: try int64(key)) else { throw Mismatch() }
         return integer
     }
 
     /// A number.
-    public func double(_ key: String) throws(Mismatch) -> Double {
+    package func double(_ key: String) throws(Mismatch) -> Double {
         guard case .number(let number) = try json(key) else { throw Mismatch() }
         return number
     }
 
     /// A nested object.
-    public func object(_ key: String) throws(Mismatch) -> Fields {
+    package func object(_ key: String) throws(Mismatch) -> Fields {
         guard case .object(let nested) = try json(key) else { throw Mismatch() }
         return Fields(object: nested)
     }
 
     /// An ISO 8601 timestamp.
-    public func timestamp(_ key: String) throws(Mismatch) -> Timestamp {
+    package func timestamp(_ key: String) throws(Mismatch) -> Timestamp {
         guard let timestamp = Timestamp(iso8601: try string(key)) else { throw Mismatch() }
         return timestamp
     }
 
     /// A duration such as `30s`.
-    public func interval(_ key: String) throws(Mismatch) -> Interval {
+    package func interval(_ key: String) throws(Mismatch) -> Interval {
         guard let interval = Interval(parsing: try string(key)) else { throw Mismatch() }
         return interval
     }
