@@ -26,6 +26,15 @@ public final class AttemptCancellation: Sendable {
         if runNow { cancel() }
     }
 
+    /// Unregisters the action, so a later ``cancel()`` no longer runs it; returns whether cancellation
+    /// was requested before (its action then ran, or is running).
+    public func detach() -> Bool {
+        state.withLock { state in
+            state.cancel = nil
+            return state.isCancelled
+        }
+    }
+
     /// Requests cancellation.
     public func cancel() {
         let action = state.withLock { state -> (@Sendable () -> Void)? in
