@@ -442,6 +442,29 @@ public actor Engine {
     /// - Throws: ``EngineError`` `engine.unknownToken` for a stale attempt (its result is refused),
     ///   `engine.stopped` when the history could not be written.
     public func finishAttempt(taskToken: String, outcome: AttemptOutcome) async throws {
+        try await finish(taskToken: taskToken, outcome: outcome, handBack: false)
+    }
+
+    /// ``finishAttempt(taskToken:outcome:)``, then begins the first activity task the decision it led
+    /// to dispatched, for the same worker to run next (SWF's respond-then-poll, without the poll): the
+    /// task is not offered to other workers, so the sequential path stays on one thread. Nil when the
+    /// decision dispatched none, or older tasks wait (they go first); the worker then polls.
+    /// - Throws: as ``finishAttempt(taskToken:outcome:)``.
+    public func finishAttemptAndBeginNext(
+        taskToken: String, outcome: AttemptOutcome, identity: String, cancellation: AttemptCancellation
+    ) async throws -> ActivityTask? {
+        guard let next = try await finish(taskToken: taskToken, outcome: outcome, handBack: true) else { return nil }
+        guard beginAttempt(taskToken: next.taskToken, identity: identity, cancellation: cancellation) else {
+            // No longer queued (withdrawn meanwhile): nothing is left to run.
+            return nil
+        }
+        return next
+    }
+
+    /// Records an attempt's outcome; with `handBack`, returns the first task the resulting decision
+    /// dispatched instead of offering it.
+    @discardableResult
+    func finish(taskToken: String, outcome: AttemptOutcome, handBack: Bool) async throws -> ActivityTask? {
         try checkRunning()
         guard let (executionId, scheduledEventId) = tokens[taskToken],
             let run = executions[executionId]?.runs[scheduledEventId],
@@ -461,12 +484,13 @@ public actor Engine {
                         reason: "ResultTooLarge",
                         details: "the result is larger than \(Limits.payloadBytesMax) bytes; return a reference instead",
                         isNonRetryable: true))
-                return
+                return nil
             }
-            try await closeActivity(
+            return try await closeActivity(
                 executionId, scheduledEventId,
                 .activityTaskCompleted(
-                    ActivityTaskCompletedEventAttributes(scheduledEventId: scheduledEventId, startedEventId: 0, result: result)))
+                    ActivityTaskCompletedEventAttributes(scheduledEventId: scheduledEventId, startedEventId: 0, result: result)),
+                handBack: handBack)
         case .failed(let failure):
             try await attemptFailed(executionId, scheduledEventId, failure)
         case .canceled(let details):
@@ -484,6 +508,7 @@ public actor Engine {
                     ActivityFailure(reason: "ActivityCanceled", details: details ?? "the activity stopped itself"))
             }
         }
+        return nil
     }
 
     // MARK: Attempt outcomes
@@ -532,8 +557,11 @@ public actor Engine {
 
     /// Writes the activity's final outcome (preceded by `ActivityTaskStarted` when an attempt ran)
     /// and runs a decision task.
-    func closeActivity(_ executionId: String, _ scheduledEventId: Int64, _ outcome: EventAttributes) async throws {
-        guard var run = executions[executionId]?.runs[scheduledEventId] else { return }
+    @discardableResult
+    func closeActivity(
+        _ executionId: String, _ scheduledEventId: Int64, _ outcome: EventAttributes, handBack: Bool = false
+    ) async throws -> ActivityTask? {
+        guard var run = executions[executionId]?.runs[scheduledEventId] else { return nil }
         var trigger: [EventAttributes] = []
         if case .running(let attempt) = run.phase {
             // commit() points the outcome's startedEventId at this event once it has its id.
@@ -553,7 +581,7 @@ public actor Engine {
             cancelDeadline(executionId, key)
         }
         reports[executionId]?[run.attributes.activityId] = nil
-        try await commit(executionId, trigger: trigger)
+        return try await commit(executionId, trigger: trigger, handBack: handBack)
     }
 
     static func settingStartedEventId(_ attributes: EventAttributes, _ startedEventId: Int64) -> EventAttributes {
@@ -694,11 +722,13 @@ public actor Engine {
 
     // MARK: Dispatch
 
-    /// Puts the run's next attempt in its task list.
-    func enqueue(_ executionId: String, _ id: Int64) {
+    /// Puts the run's next attempt in its task list (unless `offer` is false: the caller hands it to a
+    /// worker itself); returns the task.
+    @discardableResult
+    func enqueue(_ executionId: String, _ id: Int64, offer: Bool = true) -> ActivityTask? {
         guard let runtime = executions[executionId], var run = runtime.runs[id],
             let execution = runtime.state.execution
-        else { return }
+        else { return nil }
         tokenCounter += 1
         let token = "\(executionId)/\(id)/\(run.attempt)/\(tokenCounter)"
         let now = clock.now()
@@ -708,12 +738,13 @@ public actor Engine {
         if let scheduleToStart = run.timeouts.scheduleToStart {
             arm(executionId, .scheduleToStart(id), at: now.adding(scheduleToStart))
         }
-        broker.offer(
-            ActivityTask(
-                taskToken: token, workflowExecution: execution, activityId: run.attributes.activityId,
-                stepId: run.attributes.control.step, activityType: run.attributes.activityType,
-                taskList: run.attributes.taskList.name, input: run.attributes.input, attempt: run.attempt,
-                scheduledEventId: id))
+        let task = ActivityTask(
+            taskToken: token, workflowExecution: execution, activityId: run.attributes.activityId,
+            stepId: run.attributes.control.step, activityType: run.attributes.activityType,
+            taskList: run.attributes.taskList.name, input: run.attributes.input, attempt: run.attempt,
+            scheduledEventId: id)
+        if offer { broker.offer(task) }
+        return task
     }
 
     // MARK: Writing
@@ -741,10 +772,13 @@ public actor Engine {
 
     /// Appends `trigger` events and, unless the execution is closed or `runDecision` is false, a
     /// decision task with its decisions; writes them as one durable batch; then performs their
-    /// effects (dispatch, timers, cancellation, closing).
+    /// effects (dispatch, timers, cancellation, closing). With `handBack`, the first activity task
+    /// dispatched is returned instead of offered.
+    @discardableResult
     func commit(
-        _ executionId: String, trigger: [EventAttributes], runDecision: Bool = true, creating: Bool = false
-    ) async throws {
+        _ executionId: String, trigger: [EventAttributes], runDecision: Bool = true, creating: Bool = false,
+        handBack: Bool = false
+    ) async throws -> ActivityTask? {
         await takeCommitTurn(executionId)
         defer { passCommitTurn(executionId) }
         // The batches ahead may have stopped the engine or closed (or, for a refused start, removed)
@@ -846,7 +880,7 @@ public actor Engine {
             try await persist(executionId) { try await committer.commit(batch) }
         }
         observer?(.eventsRecorded(executionId: executionId, events: events))
-        performEffects(executionId, events: events)
+        return performEffects(executionId, events: events, handBack: handBack)
     }
 
     /// Waits until no other batch of `executionId` is being committed: one batch at a time per execution
@@ -882,10 +916,12 @@ public actor Engine {
                 taskList: TaskList(name: "decisions"), startToCloseTimeout: Limits.decisionTaskTimeout.description))
     }
 
-    /// What durable events set in motion.
-    func performEffects(_ executionId: String, events: [HistoryEvent]) {
+    /// What durable events set in motion. With `handBack`, the first activity task they dispatch is
+    /// returned (queued, not offered) for the caller to begin.
+    func performEffects(_ executionId: String, events: [HistoryEvent], handBack: Bool) -> ActivityTask? {
+        var handedBack: ActivityTask?
         for event in events {
-            guard executions[executionId] != nil else { return }
+            guard executions[executionId] != nil else { return handedBack }
             switch event.attributes {
             case .workflowExecutionStarted:
                 armExecutionTimeout(executionId)
@@ -894,7 +930,10 @@ public actor Engine {
                     scheduledEventId: event.eventId, attributes: attributes, scheduledAt: event.eventTimestamp,
                     attempt: 1, phase: .backoff(until: event.eventTimestamp))
                 armScheduleToClose(executionId, event.eventId)
-                enqueue(executionId, event.eventId)
+                // Only when nothing older waits: tasks are handed out in the order they were dispatched.
+                let keep = handBack && handedBack == nil && !broker.hasWaitingTasks
+                let task = enqueue(executionId, event.eventId, offer: !keep)
+                if keep { handedBack = task }
             case .activityTaskCancelRequested(let attributes):
                 guard let activity = executions[executionId]?.state.activities[attributes.activityId],
                     var run = executions[executionId]?.runs[activity.scheduledEventId]
@@ -915,6 +954,7 @@ public actor Engine {
                 break
             }
         }
+        return handedBack
     }
 
     /// Forgets a closed execution: stops whatever still runs for it and wakes its waiters.

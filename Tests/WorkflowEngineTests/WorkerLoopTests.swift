@@ -47,6 +47,44 @@ import WorkflowModel
         #expect(completed.count == 2)
     }
 
+    @Test func aSequentialExecutionStaysOnTheWorkerThatCompletesEachStep() async throws {
+        let definition = WorkflowDefinition(
+            name: "three", steps: [step("one"), step("two", after: ["one"]), step("three", after: ["two"])])
+        let handler = ScriptedActivity(activityType: "test.work") { _, _ in .null }
+        // Another worker waits idle throughout: without the hand-back it would take every other step.
+        let harness = try Harness(definition: definition, handlers: [handler], workers: 2)
+        try await harness.start()
+        #expect(try await harness.engine.waitForClose("exec-1") == .completed)
+        let identities = try harness.history().events.compactMap { event -> String? in
+            if case .activityTaskStarted(let started) = event.attributes { return started.identity }
+            return nil
+        }
+        #expect(identities.count == 3)
+        #expect(Set(identities).count == 1)
+    }
+
+    @Test func aCompletionTakesItsNextTaskOnlyWhenNothingOlderWaits() async throws {
+        let definition = WorkflowDefinition(name: "two", steps: [step("first"), step("second", after: ["first"])])
+        let release = Gate()
+        let handler = ScriptedActivity(activityType: "test.work") { _, context in
+            if context.executionId == "exec-a", context.activityId == "first" { await release.wait() }
+            return .null
+        }
+        let harness = try Harness(definition: definition, handlers: [handler], workers: 1)
+        try await harness.start("exec-a")
+        await harness.recorder.waitForAttemptStarts(1)
+        // The one worker is busy, so exec-b's first task waits; it is older than exec-a's second.
+        try await harness.start("exec-b")
+        release.open()
+        #expect(try await harness.engine.waitForClose("exec-a") == .completed)
+        #expect(try await harness.engine.waitForClose("exec-b") == .completed)
+        let starts = harness.recorder.notifications.compactMap { notification -> String? in
+            guard case .attemptStarted(let executionId, let activityId, _, _) = notification else { return nil }
+            return "\(executionId).\(activityId)"
+        }
+        #expect(starts == ["exec-a.first", "exec-b.first", "exec-a.second", "exec-b.second"])
+    }
+
     @Test func aDetachedCancellationNoLongerRunsItsAction() {
         let ran = Mutex(0)
         let cancellation = AttemptCancellation()

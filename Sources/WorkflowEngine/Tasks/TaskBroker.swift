@@ -80,6 +80,9 @@ final class TaskBroker: Sendable {
         poller?.continuation.resume(returning: task)
     }
 
+    /// Whether any task waits for a worker, on any list.
+    var hasWaitingTasks: Bool { state.withLock { !$0.waiting.isEmpty } }
+
     /// Removes a waiting task; true when it was still waiting (no worker has it).
     @discardableResult
     func withdraw(taskToken: String, taskList: String) -> Bool {

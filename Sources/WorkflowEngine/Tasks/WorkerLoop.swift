@@ -40,18 +40,35 @@ struct WorkerLoop {
     }
 
     /// Runs attempts one after another in the current task until one is cancelled or the worker stops.
+    /// A completion hands back the next task its decision dispatched, so a sequential execution stays
+    /// on this worker without polling.
     func runAttempts(cancelling link: TaskLink) async -> Ending {
+        var next: (task: ActivityTask, cancellation: AttemptCancellation)?
         while !Task.isCancelled {
-            guard let task = await broker.poll(taskList: nil) else { return .stopped }
-            let cancellation = AttemptCancellation()
-            guard await engine.beginAttempt(taskToken: task.taskToken, identity: identity, cancellation: cancellation)
-            else { continue }
+            let task: ActivityTask
+            let cancellation: AttemptCancellation
+            if let handedBack = next {
+                (task, cancellation) = handedBack
+                next = nil
+            } else {
+                guard let polled = await broker.poll(taskList: nil) else { return .stopped }
+                task = polled
+                cancellation = AttemptCancellation()
+                guard await engine.beginAttempt(taskToken: task.taskToken, identity: identity, cancellation: cancellation)
+                else { continue }
+            }
             cancellation.attach { link.cancel() }
             let outcome = await perform(task)
             // Once detached, a later cancel of this attempt no longer reaches the task; if one came
             // first, this task is cancelled and must not run another attempt.
             if cancellation.detach() { return .cancelled(taskToken: task.taskToken, outcome: outcome) }
-            try? await engine.finishAttempt(taskToken: task.taskToken, outcome: outcome)
+            let following = AttemptCancellation()
+            // A refused result (the attempt timed out meanwhile) is dropped, as SWF drops it.
+            if let handedBack = try? await engine.finishAttemptAndBeginNext(
+                taskToken: task.taskToken, outcome: outcome, identity: identity, cancellation: following)
+            {
+                next = (handedBack, following)
+            }
         }
         return .stopped
     }
