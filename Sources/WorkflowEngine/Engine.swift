@@ -258,7 +258,7 @@ public actor Engine {
             return state.status
         }
         let definition = try loadDefinition(started.definition, started.definitionDigest)
-        var runtime = ExecutionRuntime(executionId: executionId, definition: definition, state: state)
+        let runtime = ExecutionRuntime(executionId: executionId, definition: definition, state: state)
         var lastFailed: [Int64: ActivityAttemptFailed] = [:]
         for record in recovered.records {
             if case .attemptFailed(let attempt) = record { lastFailed[attempt.scheduledEventId] = attempt }
@@ -572,7 +572,6 @@ public actor Engine {
         }
         trigger.append(Self.settingStartedEventId(outcome, 0))
         stopAttempt(executionId, &run)
-        // In place: a copy of the runtime would make the next commit copy the whole folded history.
         executions[executionId]?.runs[scheduledEventId] = nil
         for key in [
             DeadlineKey.scheduleToClose(scheduledEventId), .scheduleToStart(scheduledEventId),
@@ -785,8 +784,7 @@ public actor Engine {
         // the execution while this one waited: then nothing is written, and the caller must not be
         // told otherwise.
         try checkRunning()
-        // Taken out of the table while the batch is built, so applying events does not copy the state.
-        guard var runtime = executions.removeValue(forKey: executionId) else {
+        guard let runtime = executions[executionId] else {
             if closedStatuses[executionId] != nil {
                 throw EngineError(code: "engine.executionClosed", message: "execution \(executionId) is already closed")
             }
@@ -863,7 +861,6 @@ public actor Engine {
         // The in-memory state now includes the batch; nothing that depends on it happens before it is
         // durable. Tasks canceled at once are withdrawn now, so no worker takes one meanwhile: they
         // were never started, so nothing outside the engine sees this.
-        executions[executionId] = runtime
         for id in immediatelyCanceled {
             if var run = executions[executionId]?.runs[id] {
                 stopAttempt(executionId, &run)
@@ -959,7 +956,7 @@ public actor Engine {
 
     /// Forgets a closed execution: stops whatever still runs for it and wakes its waiters.
     func close(_ executionId: String) {
-        guard var runtime = executions[executionId] else { return }
+        guard let runtime = executions[executionId] else { return }
         for id in runtime.deadlines.values { deadlines.cancel(id) }
         for id in runtime.runs.keys.sorted() {
             if var run = runtime.runs[id] { stopAttempt(executionId, &run) }

@@ -5,7 +5,11 @@ import WorkflowModel
 
 /// The engine's in-memory view of one open execution: the folded history plus what is not in the
 /// history (which attempt runs where, pending deadlines).
-struct ExecutionRuntime {
+///
+/// A class, owned by the engine actor: as a struct in the engine's table, every read through
+/// `executions[id]` copied it whole (a retain and release of each of its fields), several times
+/// per activity.
+final class ExecutionRuntime {
     let executionId: String
     let definition: WorkflowDefinition
     var state: HistoryState
