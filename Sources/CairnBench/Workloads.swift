@@ -23,7 +23,6 @@ struct Workloads: Sendable {
     /// same with 100 records per fsync, for the batching bound.
     func w0() throws {
         let directory = freshDirectory(root, "w0")
-        defer { removeTree(directory) }
         let fileSystem = PosixFileSystem()
         let path = directory + "/records"
         try fileSystem.createFileExclusively(at: path, contents: [])
@@ -54,7 +53,6 @@ struct Workloads: Sendable {
     func w1(activities requested: Int = 1_000) async throws {
         let activities = quick ? requested / 5 : requested
         let directory = freshDirectory(root, "w1")
-        defer { removeTree(directory) }
         let workflow = try BenchWorkflow.sequential([activities])
         let bench = try await BenchEngine.open(directory)
         let start = monotonicSeconds()
@@ -95,7 +93,6 @@ struct Workloads: Sendable {
     /// W2's measurement: seconds from the first start to the last close, and the peak RSS in bytes.
     func w2Body(executions: Int) async throws -> [Double] {
         let directory = freshDirectory(root, "w2")
-        defer { removeTree(directory) }
         let workflow = try BenchWorkflow(
             """
             {"format": "cairn.workflow/v1", "name": "bench-four", "steps": [
@@ -160,7 +157,6 @@ struct Workloads: Sendable {
     /// as a resume does, and re-running every decision task as `ReplayVerifier` does.
     func w4(runs: Int) async throws {
         let directory = freshDirectory(root, "w4")
-        defer { removeTree(directory) }
         // 5 + 6 × 4,157 = 24,947 events: the decider closes an execution that comes within 50 events of
         // the 25,000 cap, so this is as long as a history gets.
         let counts = quick ? [1_000] : [1_000, 1_000, 1_000, 1_000, 157]
@@ -209,7 +205,6 @@ struct Workloads: Sendable {
     /// W5's measurement: RSS bytes per open execution, and seconds to resume them all in a new engine.
     func w5Body(executions: Int) async throws -> [Double] {
         let directory = freshDirectory(root, "w5")
-        defer { removeTree(directory) }
         let workflow = try BenchWorkflow(
             """
             {"format": "cairn.workflow/v1", "name": "bench-timer", "steps": [{"id": "wait", "timer": "1h"}],
@@ -258,7 +253,6 @@ struct Workloads: Sendable {
     func w3() throws {
         guard let cairn = cairnBinary else { throw BenchError("W3 needs --cairn PATH") }
         let directory = freshDirectory(root, "w3")
-        defer { removeTree(directory) }
         let activities = 200
         let workflowFile = directory + "/w3.json"
         let inputFile = directory + "/w3-input.json"

@@ -94,6 +94,7 @@ if only.contains("W4") {
 if only.contains("W5") {
     await step("W5") { for _ in 0..<heavyRuns { try workloads.w5(executions: quick ? 1_000 : 10_000) } }
 }
+// Every run's state directory goes only now (see `freshDirectory`).
 try? FileManager.default.removeItem(atPath: root)
 
 var loadAverage = [Double](repeating: 0, count: 3)
