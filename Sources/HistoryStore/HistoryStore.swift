@@ -184,7 +184,7 @@ public final class HistoryStore: Sendable {
         var sequence = EventSequence()
         try check(records, against: &sequence, eventCount: 0)
         var bytes = try HistoryFormat.headerLine(executionId: executionId)
-        for record in records { bytes += try HistoryFormat.line(for: record) }
+        bytes += try HistoryFormat.lines(for: records)
         let path = historyPath(of: executionId)
         do {
             try fileSystem.createFileExclusively(at: path, contents: bytes)
@@ -194,7 +194,7 @@ public final class HistoryStore: Sendable {
             // The file may or may not exist now, and its name may not be durable: stop.
             throw stop(path, error)
         }
-        try openWriter(executionId, path: path, sequence: sequence, eventCount: records.count { $0.event != nil })
+        try openWriter(executionId, path: path, sequence: sequence, eventCount: records.count(where: \.isEvent))
     }
 
     /// Appends `records` to an open execution with one write and one fsync; they are durable when
@@ -206,8 +206,7 @@ public final class HistoryStore: Sendable {
     public func append(_ executionId: String, records: [HistoryRecord]) throws {
         try validate(executionId)
         let writer = try openWriter(for: executionId)
-        var bytes: [UInt8] = []
-        for record in records { bytes += try HistoryFormat.line(for: record) }
+        let bytes = try HistoryFormat.lines(for: records)
         try writer.state.withLock { writerState in
             guard let file = writerState.file else { throw stoppedError() ?? notOpenAfterFailure(executionId) }
             if let stopped = stoppedError() { throw stopped }
@@ -218,7 +217,7 @@ public final class HistoryStore: Sendable {
                 let replaced = fileSystem.replaceFiles([(writer.path, rewrite + bytes)])
                 try finishRewrite(writer, &writerState, result: replaced[0])
                 writerState.sequence = sequence
-                writerState.eventCount += records.count { $0.event != nil }
+                writerState.eventCount += records.count(where: \.isEvent)
                 return
             }
             guard !records.isEmpty else { return }
@@ -231,7 +230,7 @@ public final class HistoryStore: Sendable {
                 throw stop(writer.path, error)
             }
             writerState.sequence = sequence
-            writerState.eventCount += records.count { $0.event != nil }
+            writerState.eventCount += records.count(where: \.isEvent)
         }
     }
 
@@ -255,7 +254,7 @@ public final class HistoryStore: Sendable {
                 var sequence = EventSequence()
                 try check(batch.records, against: &sequence, eventCount: 0)
                 let bytes = try HistoryFormat.headerLine(executionId: batch.executionId) + batch.encodedLines()
-                creations.append((index, historyPath(of: batch.executionId), bytes, sequence, batch.records.count { $0.event != nil }))
+                creations.append((index, historyPath(of: batch.executionId), bytes, sequence, batch.records.count(where: \.isEvent)))
             } catch {
                 results[index] = .failure(error as? StoreError ?? Self.invalid(error))
             }
@@ -359,7 +358,7 @@ public final class HistoryStore: Sendable {
                 // the pending contents, so a second batch of this execution in the same group (or an
                 // append meanwhile) replaces the file with both, never with one of them.
                 writerState.sequence = sequence
-                writerState.eventCount += batch.records.count { $0.event != nil }
+                writerState.eventCount += batch.records.count(where: \.isEvent)
                 writerState.rewrite = rewrite + bytes
                 return .rewrite(writer)
             }
@@ -373,7 +372,7 @@ public final class HistoryStore: Sendable {
             }
             // Counted now: if the fsync fails the store stops, and nothing more is written anyway.
             writerState.sequence = sequence
-            writerState.eventCount += batch.records.count { $0.event != nil }
+            writerState.eventCount += batch.records.count(where: \.isEvent)
             return .append(file)
         }
     }
@@ -528,7 +527,7 @@ public final class HistoryStore: Sendable {
                     message: "refusing to write a record that breaks the history's order: \(problem). Nothing was written.")
             }
         }
-        let total = eventCount + records.count { $0.event != nil }
+        let total = eventCount + records.count(where: \.isEvent)
         if total > Limits.historyEventsMax {
             throw StoreError(
                 code: StoreError.Code.historyTooLong,
@@ -623,8 +622,6 @@ public struct HistoryBatch: Sendable {
 
     func encodedLines() throws -> [UInt8] {
         if let lines { return lines }
-        var bytes: [UInt8] = []
-        for record in records { bytes += try HistoryFormat.line(for: record) }
-        return bytes
+        return try HistoryFormat.lines(for: records)
     }
 }

@@ -18,6 +18,11 @@ public struct JSONWriter: ~Copyable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// A writer that goes on after `bytes`, which it takes over; ``finish()`` gives them back with what was written.
+    public init(appendingTo bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
     /// Takes the bytes out.
     public consuming func finish() -> [UInt8] { bytes }
 
@@ -47,7 +52,8 @@ public struct JSONWriter: ~Copyable {
         separate()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 

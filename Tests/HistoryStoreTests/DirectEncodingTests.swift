@@ -214,4 +214,31 @@ import WorkflowModel
             }
         }
     }
+
+    @Test func linesAreTheLinesOneAfterAnother() throws {
+        let records = Fixtures.everyEventType.map { HistoryRecord.event($0) }
+        var expected: [UInt8] = []
+        for record in records { expected += try HistoryFormat.line(for: record) }
+        #expect(try HistoryFormat.lines(for: records) == expected)
+    }
+
+    @Test func aRefusedLineLeavesTheBytesBeforeItAsTheyWere() throws {
+        let good = HistoryRecord.event(Fixtures.event(.timerFired, id: 7))
+        let tooLarge = HistoryRecord.event(
+            HistoryEvent(
+                eventId: 8, eventTimestamp: Fixtures.timestamp(8),
+                attributes: .activityTaskCompleted(
+                    .init(scheduledEventId: 1, startedEventId: 1, result: .string(String(repeating: "x", count: Limits.recordBytesMax))))))
+        let notANumber = HistoryRecord.event(
+            HistoryEvent(
+                eventId: 8, eventTimestamp: Fixtures.timestamp(8),
+                attributes: .activityTaskCompleted(.init(scheduledEventId: 1, startedEventId: 1, result: ["x": .number(.nan)]))))
+        for (refused, code) in [(tooLarge, StoreError.Code.recordTooLarge), (notANumber, StoreError.Code.invalidRecord)] {
+            var bytes = try HistoryFormat.line(for: good)
+            let before = bytes
+            #expect { try HistoryFormat.appendLine(for: refused, to: &bytes) } throws: { ($0 as? StoreError)?.code == code }
+            #expect(bytes == before)
+            #expect { try HistoryFormat.lines(for: [good, refused]) } throws: { ($0 as? StoreError)?.code == code }
+        }
+    }
 }

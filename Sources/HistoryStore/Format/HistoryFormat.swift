@@ -2,6 +2,12 @@ import Hashing
 import StrictJSON
 import WorkflowModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The bytes of a history file (see `docs/history-format.md`): one record per line,
 /// `<8 lowercase hex digits of the payload's CRC-32C> <payload>\n`, where the payload is one
 /// compact JSON object. The first record is the header
@@ -31,15 +37,59 @@ public enum HistoryFormat {
     ///   ``WorkflowModel/Limits/recordBytesMax``; `store.invalidRecord` when it cannot be encoded
     ///   (e.g. a NaN number).
     public static func line(for record: HistoryRecord) throws -> [UInt8] {
-        let line = try frame(payload: encode(record))
-        if line.count > Limits.recordBytesMax {
-            throw StoreError(
-                code: StoreError.Code.recordTooLarge,
-                message: "a history record of \(line.count) bytes exceeds the limit of \(Limits.recordBytesMax) bytes"
-                    + describe(record) + "; nothing was written. Make the activity's input or result smaller.")
-        }
+        var line: [UInt8] = []
+        try appendLine(for: record, to: &line)
         return line
     }
+
+    /// The framed lines of `records`, one after another.
+    /// - Throws: as ``line(for:)``.
+    public static func lines(for records: [HistoryRecord]) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(records.count * 320)
+        for record in records { try appendLine(for: record, to: &bytes) }
+        return bytes
+    }
+
+    /// Appends the framed line for `record` to `bytes`, written in place: the payload goes straight
+    /// after a space left for the checksum, which is filled in once the payload is known. On error,
+    /// `bytes` is left as it was.
+    /// - Throws: as ``line(for:)``.
+    static func appendLine(for record: HistoryRecord, to bytes: inout [UInt8]) throws {
+        let start = bytes.count
+        let payloadStart = start + checksumPrefixLength
+        var buffer: [UInt8] = []
+        swap(&buffer, &bytes)
+        buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: checksumPrefixLength))
+        var writer = JSONWriter(appendingTo: buffer)
+        var failure: StoreError?
+        do {
+            try record.writeJSON(into: &writer)
+        } catch {
+            failure = unencodable(error)
+        }
+        let depth = writer.deepest
+        bytes = writer.finish()
+        do {
+            if let failure { throw failure }
+            try checkPayload(bytes[payloadStart...], depth: depth)
+            let lineLength = bytes.count - start + 1
+            if lineLength > Limits.recordBytesMax {
+                throw StoreError(
+                    code: StoreError.Code.recordTooLarge,
+                    message: "a history record of \(lineLength) bytes exceeds the limit of \(Limits.recordBytesMax) bytes"
+                        + describe(record) + "; nothing was written. Make the activity's input or result smaller.")
+            }
+        } catch {
+            bytes.removeSubrange(start...)
+            throw error
+        }
+        writeHex(CRC32C.checksum(bytes[payloadStart...]), into: &bytes, at: start)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// The `<8 hex digits> ` before each payload.
+    private static let checksumPrefixLength = 9
 
     /// The JSON of `record` exactly as a history line holds it (without checksum and newline), for
     /// tools that print events (`cairn history --json`).
@@ -49,9 +99,9 @@ public enum HistoryFormat {
 
     /// `<crc32c hex> <payload>\n`.
     static func frame(payload: [UInt8]) -> [UInt8] {
-        var line = hex(CRC32C.checksum(payload))
-        line.reserveCapacity(payload.count + 10)
-        line.append(UInt8(ascii: " "))
+        var line = [UInt8](repeating: UInt8(ascii: " "), count: checksumPrefixLength)
+        line.reserveCapacity(payload.count + checksumPrefixLength + 1)
+        writeHex(CRC32C.checksum(payload), into: &line, at: 0)
         line.append(contentsOf: payload)
         line.append(UInt8(ascii: "\n"))
         return line
@@ -74,7 +124,8 @@ public enum HistoryFormat {
         let payload = json.foundationCompatibleBytes()
         // Nesting n levels takes at least 2n bytes of brackets, so only long payloads need the walk.
         let depth = payload.count < 2 * (recordDepthMax + 1) ? 0 : json.nestingDepth
-        return try checked(payload, depth: depth)
+        try checkPayload(payload[...], depth: depth)
+        return payload
     }
 
     /// A record's payload, written directly (``HistoryRecord/writeJSON(into:)``): the bytes
@@ -87,7 +138,9 @@ public enum HistoryFormat {
             throw unencodable(error)
         }
         let depth = writer.deepest
-        return try checked(writer.finish(), depth: depth)
+        let payload = writer.finish()
+        try checkPayload(payload[...], depth: depth)
+        return payload
     }
 
     private static func unencodable(_ error: any Error) -> StoreError {
@@ -96,8 +149,8 @@ public enum HistoryFormat {
             cause: String(describing: error))
     }
 
-    /// `payload` after the checks the framing and the reader depend on.
-    private static func checked(_ payload: [UInt8], depth: Int) throws -> [UInt8] {
+    /// Checks what the framing and the reader depend on: the nesting bound, and one line holding one object.
+    private static func checkPayload(_ payload: ArraySlice<UInt8>, depth: Int) throws {
         guard depth <= recordDepthMax else {
             throw StoreError(
                 code: StoreError.Code.invalidRecord,
@@ -105,15 +158,12 @@ public enum HistoryFormat {
         }
         // The writer escapes control characters, so a newline can only mean a broken writer;
         // checked because the framing depends on it.
-        let hasNewline = payload.withUnsafeBufferPointer { buffer in
-            var index = 0
-            while index < buffer.count, buffer[index] != 0x0A { index += 1 }
-            return index < buffer.count
+        let hasNewline = payload.withUnsafeBytes { buffer in
+            buffer.baseAddress.map { memchr($0, 0x0A, buffer.count) != nil } ?? false
         }
         guard payload.first == UInt8(ascii: "{"), payload.last == UInt8(ascii: "}"), !hasNewline else {
             throw StoreError(code: StoreError.Code.invalidRecord, message: "a history record did not encode as one-line JSON")
         }
-        return payload
     }
 
     /// Decodes a `T` from a record's payload.
@@ -140,8 +190,17 @@ public enum HistoryFormat {
 
     /// Eight lowercase hex digits.
     static func hex(_ value: UInt32) -> [UInt8] {
-        let digits = Array("0123456789abcdef".utf8)
-        return (0..<8).map { digits[Int((value >> (28 - 4 * UInt32($0))) & 0xF)] }
+        var digits = [UInt8](repeating: 0, count: 8)
+        writeHex(value, into: &digits, at: 0)
+        return digits
+    }
+
+    /// Writes `value` as eight lowercase hex digits over `bytes[offset..<offset + 8]`.
+    private static func writeHex(_ value: UInt32, into bytes: inout [UInt8], at offset: Int) {
+        for position in 0..<8 {
+            let digit = UInt8((value >> (28 - 4 * UInt32(position))) & 0xF)
+            bytes[offset + position] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+        }
     }
 
     /// The value of eight lowercase hex digits, or nil.

@@ -14,6 +14,12 @@ public enum HistoryRecord: Sendable, Hashable {
         if case .event(let event) = self { return event }
         return nil
     }
+
+    /// True for an event, false for a bookkeeping record; unlike `event != nil`, it copies nothing.
+    public var isEvent: Bool {
+        if case .event = self { return true }
+        return false
+    }
 }
 
 /// A failed activity attempt that the engine will retry. It is written instead of an event so
