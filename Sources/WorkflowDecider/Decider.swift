@@ -243,12 +243,10 @@ struct Evaluation {
     // MARK: Steps
 
     mutating func evaluateSteps(scheduling: Bool) {
-        let graph = StepGraph(steps: definition.steps)
-        for stepId in graph.topologicalOrder() {
-            guard let step = definition.step(stepId) else { continue }
-            let dependencies = graph.dependencies[stepId, default: []]
-            let ready = dependencies.allSatisfy { statuses[$0] == .completed || statuses[$0] == .skipped }
-            statuses[stepId] = evaluate(step, ready: ready, scheduling: scheduling && failures.isEmpty)
+        for entry in definition.stepOrder {
+            let step = definition.steps[entry.index]
+            let ready = entry.dependencies.allSatisfy { statuses[$0] == .completed || statuses[$0] == .skipped }
+            statuses[step.id] = evaluate(step, ready: ready, scheduling: scheduling && failures.isEmpty)
         }
     }
 

@@ -23,7 +23,12 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// The whole execution's start-to-close timeout (SWF `executionStartToCloseTimeout`); nil is none.
     public var executionTimeout: Interval?
     /// Steps in file order.
-    public var steps: [Step]
+    public var steps: [Step] {
+        didSet { stepOrder = Self.order(of: steps) }
+    }
+    /// The steps in dependency order (ties in file order), each with the ids it waits for: derived
+    /// from ``steps`` once, not at every decision.
+    public private(set) var stepOrder: [OrderedStep]
     /// The workflow's result: a template over inputs and step outputs; nil gives `null`.
     public var output: Template?
 
@@ -42,10 +47,28 @@ public struct WorkflowDefinition: Sendable, Hashable {
         self.executionTimeout = executionTimeout
         self.steps = steps
         self.output = output
+        stepOrder = Self.order(of: steps)
+    }
+
+    /// ``stepOrder`` for `steps`; steps on a dependency cycle (which validation refuses) are left out.
+    private static func order(of steps: [Step]) -> [OrderedStep] {
+        let graph = StepGraph(steps: steps)
+        let indices = Dictionary(steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return graph.topologicalOrder().compactMap { id in
+            indices[id].map { OrderedStep(index: $0, dependencies: graph.dependencies[id, default: []]) }
+        }
     }
 
     /// The step with `id`.
     public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+}
+
+/// One entry of ``WorkflowDefinition/stepOrder``.
+public struct OrderedStep: Sendable, Hashable {
+    /// The step's index in ``WorkflowDefinition/steps``.
+    public let index: Int
+    /// The ids of the steps it waits for.
+    public let dependencies: [String]
 }
 
 /// `halt` stops and leaves completed work in place; `rollback` runs compensations of completed steps
