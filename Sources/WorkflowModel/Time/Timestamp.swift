@@ -48,28 +48,38 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             output.append(contentsOf: iso8601.utf8)
             return
         }
-        func digits(_ value: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                output.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
+        // `YYYY-MM-DDTHH:MM:SS.mmmZ` is 24 bytes: filled on the stack, then appended at once.
+        var text = (UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &text) { buffer in
+            var position = 0
+            func digits(_ value: Int64, _ width: Int) {
+                var rest = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[position + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                position += width
             }
+            func character(_ byte: Unicode.Scalar) {
+                buffer[position] = UInt8(ascii: byte)
+                position += 1
+            }
+            digits(year, 4)
+            character("-")
+            digits(month, 2)
+            character("-")
+            digits(day, 2)
+            character("T")
+            digits(secondOfDay / 3600, 2)
+            character(":")
+            digits(secondOfDay / 60 % 60, 2)
+            character(":")
+            digits(secondOfDay % 60, 2)
+            character(".")
+            digits(millis, 3)
+            character("Z")
+            output.append(contentsOf: buffer[..<position])
         }
-        digits(year, 4)
-        output.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        output.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        output.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2)
-        output.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, 2)
-        output.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2)
-        output.append(UInt8(ascii: "."))
-        digits(millis, 3)
-        output.append(UInt8(ascii: "Z"))
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]Z`; returns nil for anything else.
