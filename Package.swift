@@ -138,5 +138,11 @@ for target in package.targets {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    // Release builds (make bench) optimize across modules: the hot path crosses StrictJSON, WorkflowModel,
+    // HistoryStore and WorkflowEngine, and generic or small functions in one are otherwise called, not
+    // specialized or inlined, from the next. W1 spent ~10% less CPU outside fsync with it.
+    if target.type != .test {
+        settings.append(.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)))
+    }
     target.swiftSettings = settings
 }
