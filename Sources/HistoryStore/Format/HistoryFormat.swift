@@ -188,13 +188,6 @@ public enum HistoryFormat {
         }
     }
 
-    /// Eight lowercase hex digits.
-    static func hex(_ value: UInt32) -> [UInt8] {
-        var digits = [UInt8](repeating: 0, count: 8)
-        writeHex(value, into: &digits, at: 0)
-        return digits
-    }
-
     /// Writes `value` as eight lowercase hex digits over `bytes[offset..<offset + 8]`.
     private static func writeHex(_ value: UInt32, into bytes: inout [UInt8], at offset: Int) {
         for position in 0..<8 {
