@@ -46,7 +46,7 @@ public enum HistoryFormat {
     /// - Throws: as ``line(for:)``.
     public static func lines(for records: [HistoryRecord]) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(records.count * 320)
+        bytes.reserveCapacity(records.count * lineBytesExpected)
         for record in records { try appendLine(for: record, to: &bytes) }
         return bytes
     }
@@ -57,22 +57,9 @@ public enum HistoryFormat {
     /// - Throws: as ``line(for:)``.
     static func appendLine(for record: HistoryRecord, to bytes: inout [UInt8]) throws {
         let start = bytes.count
-        let payloadStart = start + checksumPrefixLength
-        var buffer: [UInt8] = []
-        swap(&buffer, &bytes)
-        buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: checksumPrefixLength))
-        var writer = JSONWriter(appendingTo: buffer)
-        var failure: StoreError?
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: checksumPrefixLength))
         do {
-            try record.writeJSON(into: &writer)
-        } catch {
-            failure = unencodable(error)
-        }
-        let depth = writer.deepest
-        bytes = writer.finish()
-        do {
-            if let failure { throw failure }
-            try checkPayload(bytes[payloadStart...], depth: depth)
+            try appendPayload(of: record, to: &bytes)
             let lineLength = bytes.count - start + 1
             if lineLength > Limits.recordBytesMax {
                 throw StoreError(
@@ -84,9 +71,37 @@ public enum HistoryFormat {
             bytes.removeSubrange(start...)
             throw error
         }
-        writeHex(CRC32C.checksum(bytes[payloadStart...]), into: &bytes, at: start)
+        writeHex(CRC32C.checksum(bytes[(start + checksumPrefixLength)...]), into: &bytes, at: start)
         bytes.append(UInt8(ascii: "\n"))
     }
+
+    /// Appends `record`'s payload (``HistoryRecord/writeJSON(into:)``) to `bytes` after the checks
+    /// the framing and the reader depend on; on error, `bytes` is left as it was.
+    private static func appendPayload(of record: HistoryRecord, to bytes: inout [UInt8]) throws {
+        let start = bytes.count
+        var taken: [UInt8] = []
+        swap(&taken, &bytes)  // the writer takes the buffer over without copying it
+        var writer = JSONWriter(appendingTo: taken)
+        var failure: StoreError?
+        do {
+            try record.writeJSON(into: &writer)
+        } catch {
+            failure = unencodable(error)
+        }
+        let depth = writer.deepest
+        bytes = writer.finish()
+        do {
+            if let failure { throw failure }
+            try checkPayload(bytes[start...], depth: depth)
+        } catch {
+            bytes.removeSubrange(start...)
+            throw error
+        }
+    }
+
+    /// Room reserved per line before encoding: most events' lines are shorter (an activity's six
+    /// average ~270 bytes), so a batch's buffer rarely grows while it is written.
+    private static let lineBytesExpected = 320
 
     /// The `<8 hex digits> ` before each payload.
     private static let checksumPrefixLength = 9
@@ -131,15 +146,9 @@ public enum HistoryFormat {
     /// A record's payload, written directly (``HistoryRecord/writeJSON(into:)``): the bytes
     /// ``encodeCodable(_:)`` gives for it, at a fraction of the cost.
     static func encode(_ record: HistoryRecord) throws -> [UInt8] {
-        var writer = JSONWriter(capacity: 512)
-        do {
-            try record.writeJSON(into: &writer)
-        } catch {
-            throw unencodable(error)
-        }
-        let depth = writer.deepest
-        let payload = writer.finish()
-        try checkPayload(payload[...], depth: depth)
+        var payload: [UInt8] = []
+        payload.reserveCapacity(lineBytesExpected)
+        try appendPayload(of: record, to: &payload)
         return payload
     }
 
