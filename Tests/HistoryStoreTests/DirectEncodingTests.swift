@@ -64,6 +64,13 @@ import WorkflowModel
             case .workflowExecutionTimedOut: .workflowExecutionTimedOut(.init(timeoutType: timeoutType()))
             case .workflowExecutionCanceled: .workflowExecutionCanceled(.init(details: json(), decisionTaskCompletedEventId: id()))
             case .workflowExecutionCancelRequested: .workflowExecutionCancelRequested(.init(identity: optionalString()))
+            case .workflowExecutionSignaled:
+                .workflowExecutionSignaled(.init(signalName: string(), input: flip() ? json() : nil, identity: optionalString()))
+            case .workflowExecutionTerminated:
+                .workflowExecutionTerminated(
+                    .init(
+                        reason: optionalString(), details: flip() ? json() : nil, cause: optionalString(),
+                        identity: optionalString()))
             case .decisionTaskScheduled: .decisionTaskScheduled(.init(taskList: taskList(), startToCloseTimeout: string()))
             case .decisionTaskStarted: .decisionTaskStarted(.init(scheduledEventId: id(), identity: string()))
             case .decisionTaskCompleted: .decisionTaskCompleted(.init(scheduledEventId: id(), startedEventId: id()))

@@ -38,6 +38,11 @@ enum Fixtures {
             attributes = .workflowExecutionCanceled(.init(details: nil, decisionTaskCompletedEventId: previous))
         case .workflowExecutionCancelRequested:
             attributes = .workflowExecutionCancelRequested(.init(identity: "cairn cancel (pid 4243)"))
+        case .workflowExecutionSignaled:
+            attributes = .workflowExecutionSignaled(.init(signalName: "approve", input: ["by": "ops"], identity: "cairn signal"))
+        case .workflowExecutionTerminated:
+            attributes = .workflowExecutionTerminated(
+                .init(reason: "stuck", details: ["ticket": 42], cause: "OPERATOR_INITIATED", identity: "cairn terminate"))
         case .decisionTaskScheduled:
             attributes = .decisionTaskScheduled(.init(taskList: TaskList(name: "cairn"), startToCloseTimeout: "10s"))
         case .decisionTaskStarted:

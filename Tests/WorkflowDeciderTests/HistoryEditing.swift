@@ -90,7 +90,8 @@ enum HistoryEditing {
     /// `attributes` with every event-id reference passed through `map`.
     static func remap(_ attributes: EventAttributes, _ map: (Int64) -> Int64) -> EventAttributes {
         switch attributes {
-        case .workflowExecutionStarted, .workflowExecutionTimedOut, .workflowExecutionCancelRequested, .decisionTaskScheduled:
+        case .workflowExecutionStarted, .workflowExecutionTimedOut, .workflowExecutionCancelRequested, .decisionTaskScheduled,
+            .workflowExecutionSignaled, .workflowExecutionTerminated:
             return attributes
         case .workflowExecutionCompleted(var a):
             a.decisionTaskCompletedEventId = map(a.decisionTaskCompletedEventId)

@@ -121,6 +121,41 @@ public struct WorkflowExecutionCancelRequestedEventAttributes: Sendable, Hashabl
     public init(identity: String? = nil) { self.identity = identity }
 }
 
+/// `WorkflowExecutionSignaled`: an outside party sent the execution a named signal.
+public struct WorkflowExecutionSignaledEventAttributes: Sendable, Hashable, Codable {
+    /// The signal's name, e.g. `approve`.
+    public var signalName: String
+    /// Its input, if any.
+    public var input: JSONValue?
+    /// Who sent it, e.g. `cairn signal (pid 4243)`.
+    public var identity: String?
+    /// Makes the attributes.
+    public init(signalName: String, input: JSONValue? = nil, identity: String? = nil) {
+        self.signalName = signalName
+        self.input = input
+        self.identity = identity
+    }
+}
+
+/// `WorkflowExecutionTerminated`: closed from outside, without a decision (SWF's `TerminateWorkflowExecution`).
+public struct WorkflowExecutionTerminatedEventAttributes: Sendable, Hashable, Codable {
+    /// Why, for people.
+    public var reason: String?
+    /// More details.
+    public var details: JSONValue?
+    /// `OPERATOR_INITIATED` when asked for; `EVENT_LIMIT_EXCEEDED` when the history reached its limit.
+    public var cause: String?
+    /// Who asked.
+    public var identity: String?
+    /// Makes the attributes.
+    public init(reason: String? = nil, details: JSONValue? = nil, cause: String? = nil, identity: String? = nil) {
+        self.reason = reason
+        self.details = details
+        self.cause = cause
+        self.identity = identity
+    }
+}
+
 /// `DecisionTaskScheduled`.
 public struct DecisionTaskScheduledEventAttributes: Sendable, Hashable, Codable {
     public var taskList: TaskList

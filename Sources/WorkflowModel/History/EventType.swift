@@ -6,6 +6,8 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case workflowExecutionTimedOut = "WorkflowExecutionTimedOut"
     case workflowExecutionCanceled = "WorkflowExecutionCanceled"
     case workflowExecutionCancelRequested = "WorkflowExecutionCancelRequested"
+    case workflowExecutionSignaled = "WorkflowExecutionSignaled"
+    case workflowExecutionTerminated = "WorkflowExecutionTerminated"
     case decisionTaskScheduled = "DecisionTaskScheduled"
     case decisionTaskStarted = "DecisionTaskStarted"
     case decisionTaskCompleted = "DecisionTaskCompleted"
@@ -32,7 +34,7 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     public var closesExecution: Bool {
         switch self {
         case .workflowExecutionCompleted, .workflowExecutionFailed, .workflowExecutionTimedOut,
-            .workflowExecutionCanceled:
+            .workflowExecutionCanceled, .workflowExecutionTerminated:
             true
         default: false
         }

@@ -27,6 +27,8 @@ public enum EventAttributes: Sendable, Hashable {
     case workflowExecutionTimedOut(WorkflowExecutionTimedOutEventAttributes)
     case workflowExecutionCanceled(WorkflowExecutionCanceledEventAttributes)
     case workflowExecutionCancelRequested(WorkflowExecutionCancelRequestedEventAttributes)
+    case workflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes)
+    case workflowExecutionTerminated(WorkflowExecutionTerminatedEventAttributes)
     case decisionTaskScheduled(DecisionTaskScheduledEventAttributes)
     case decisionTaskStarted(DecisionTaskStartedEventAttributes)
     case decisionTaskCompleted(DecisionTaskCompletedEventAttributes)
@@ -52,6 +54,8 @@ public enum EventAttributes: Sendable, Hashable {
         case .workflowExecutionTimedOut: .workflowExecutionTimedOut
         case .workflowExecutionCanceled: .workflowExecutionCanceled
         case .workflowExecutionCancelRequested: .workflowExecutionCancelRequested
+        case .workflowExecutionSignaled: .workflowExecutionSignaled
+        case .workflowExecutionTerminated: .workflowExecutionTerminated
         case .decisionTaskScheduled: .decisionTaskScheduled
         case .decisionTaskStarted: .decisionTaskStarted
         case .decisionTaskCompleted: .decisionTaskCompleted
@@ -100,6 +104,9 @@ extension HistoryEvent: Codable {
         case .workflowExecutionCanceled: attributes = .workflowExecutionCanceled(try decode(WorkflowExecutionCanceledEventAttributes.self))
         case .workflowExecutionCancelRequested:
             attributes = .workflowExecutionCancelRequested(try decode(WorkflowExecutionCancelRequestedEventAttributes.self))
+        case .workflowExecutionSignaled: attributes = .workflowExecutionSignaled(try decode(WorkflowExecutionSignaledEventAttributes.self))
+        case .workflowExecutionTerminated:
+            attributes = .workflowExecutionTerminated(try decode(WorkflowExecutionTerminatedEventAttributes.self))
         case .decisionTaskScheduled: attributes = .decisionTaskScheduled(try decode(DecisionTaskScheduledEventAttributes.self))
         case .decisionTaskStarted: attributes = .decisionTaskStarted(try decode(DecisionTaskStartedEventAttributes.self))
         case .decisionTaskCompleted: attributes = .decisionTaskCompleted(try decode(DecisionTaskCompletedEventAttributes.self))
@@ -132,6 +139,8 @@ extension HistoryEvent: Codable {
         case .workflowExecutionTimedOut(let a): try container.encode(a, forKey: key)
         case .workflowExecutionCanceled(let a): try container.encode(a, forKey: key)
         case .workflowExecutionCancelRequested(let a): try container.encode(a, forKey: key)
+        case .workflowExecutionSignaled(let a): try container.encode(a, forKey: key)
+        case .workflowExecutionTerminated(let a): try container.encode(a, forKey: key)
         case .decisionTaskScheduled(let a): try container.encode(a, forKey: key)
         case .decisionTaskStarted(let a): try container.encode(a, forKey: key)
         case .decisionTaskCompleted(let a): try container.encode(a, forKey: key)

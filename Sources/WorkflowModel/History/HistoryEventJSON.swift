@@ -85,6 +85,16 @@ extension HistoryEvent {
                 w.key("identity")
                 w.string(identity)
             }
+        case .workflowExecutionSignaled(let a):
+            try w.optional("identity", a.identity.map(JSONValue.string))
+            try w.optional("input", a.input)
+            w.key("signalName")
+            w.string(a.signalName)
+        case .workflowExecutionTerminated(let a):
+            try w.optional("cause", a.cause.map(JSONValue.string))
+            try w.optional("details", a.details)
+            try w.optional("identity", a.identity.map(JSONValue.string))
+            try w.optional("reason", a.reason.map(JSONValue.string))
         case .decisionTaskScheduled(let a):
             w.key("startToCloseTimeout")
             w.string(a.startToCloseTimeout)
@@ -259,6 +269,13 @@ extension JSONWriter {
         try integer(id)
     }
 
+    /// Writes `key: value` when `value` is present (Codable's `encodeIfPresent`).
+    fileprivate mutating func optional(_ key: StaticString, _ value: JSONValue?) throws(JSONWriterError) {
+        guard let value else { return }
+        self.key(key)
+        try self.value(value)
+    }
+
     fileprivate mutating func decisionTaskCompletedEventId(_ id: Int64) throws(JSONWriterError) {
         key("decisionTaskCompletedEventId")
         try integer(id)
@@ -278,6 +295,8 @@ extension EventType {
         case .workflowExecutionTimedOut: "workflowExecutionTimedOutEventAttributes"
         case .workflowExecutionCanceled: "workflowExecutionCanceledEventAttributes"
         case .workflowExecutionCancelRequested: "workflowExecutionCancelRequestedEventAttributes"
+        case .workflowExecutionSignaled: "workflowExecutionSignaledEventAttributes"
+        case .workflowExecutionTerminated: "workflowExecutionTerminatedEventAttributes"
         case .decisionTaskScheduled: "decisionTaskScheduledEventAttributes"
         case .decisionTaskStarted: "decisionTaskStartedEventAttributes"
         case .decisionTaskCompleted: "decisionTaskCompletedEventAttributes"
@@ -343,6 +362,14 @@ extension HistoryEvent {
                 .init(details: try f.json("details"), decisionTaskCompletedEventId: try f.int64("decisionTaskCompletedEventId")))
         case .workflowExecutionCancelRequested:
             return .workflowExecutionCancelRequested(.init(identity: try f.optionalString("identity")))
+        case .workflowExecutionSignaled:
+            return .workflowExecutionSignaled(
+                .init(signalName: try f.string("signalName"), input: f.optionalJSON("input"), identity: try f.optionalString("identity")))
+        case .workflowExecutionTerminated:
+            return .workflowExecutionTerminated(
+                .init(
+                    reason: try f.optionalString("reason"), details: f.optionalJSON("details"), cause: try f.optionalString("cause"),
+                    identity: try f.optionalString("identity")))
         case .decisionTaskScheduled:
             return .decisionTaskScheduled(
                 .init(taskList: try f.taskList("taskList"), startToCloseTimeout: try f.string("startToCloseTimeout")))

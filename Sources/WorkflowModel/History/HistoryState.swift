@@ -25,6 +25,8 @@ public struct HistoryState: Sendable {
     public private(set) var timerOrder: [String] = []
     /// Markers in the order recorded.
     public private(set) var markers: [RecordedMarker] = []
+    /// Signals in the order received.
+    public private(set) var signals: [RecordedSignal] = []
     /// A decision task that was scheduled (and maybe started) but not completed or timed out.
     public private(set) var openDecisionTask: OpenDecisionTask?
     /// The id of the last event applied (0 before any).
@@ -67,12 +69,15 @@ public struct HistoryState: Sendable {
         case .workflowExecutionFailed: return .failed
         case .workflowExecutionCanceled: return .canceled
         case .workflowExecutionTimedOut: return .timedOut
+        case .workflowExecutionTerminated: return .terminated
         default: return .running
         }
     }
 
     /// The number of ``openActivities``, kept as events are applied so the decider need not count.
     public private(set) var openActivityCount = 0
+    /// The number of ``openTimers``, kept as events are applied.
+    public private(set) var openTimerCount = 0
     /// How the `forEach` instances of each step stand, by step id, kept as events are applied so the
     /// decider need not look at every element at every decision.
     public private(set) var instanceTallies: [String: InstanceTally] = [:]
@@ -97,11 +102,13 @@ public struct HistoryState: Sendable {
             started = attributes
             startedAt = event.eventTimestamp
         case .workflowExecutionCompleted, .workflowExecutionFailed, .workflowExecutionCanceled,
-            .workflowExecutionTimedOut:
+            .workflowExecutionTimedOut, .workflowExecutionTerminated:
             closeEvent = event
             openDecisionTask = nil
         case .workflowExecutionCancelRequested:
             if cancelRequestedEventId == nil { cancelRequestedEventId = event.eventId }
+        case .workflowExecutionSignaled(let attributes):
+            signals.append(RecordedSignal(eventId: event.eventId, attributes: attributes))
         case .decisionTaskScheduled:
             openDecisionTask = OpenDecisionTask(scheduledEventId: event.eventId)
         case .decisionTaskStarted:
@@ -141,16 +148,25 @@ public struct HistoryState: Sendable {
         case .activityTaskCanceled(let attributes):
             updateActivity(attributes.scheduledEventId) { $0.close(.canceled, event) }
         case .timerStarted(let attributes):
+            if timers[attributes.timerId]?.outcome == nil, timers[attributes.timerId] != nil { openTimerCount -= 1 }
+            openTimerCount += 1
             timers[attributes.timerId] = TimerState(
                 attributes: attributes, startedEventId: event.eventId, startedAt: event.eventTimestamp)
             timerOrder.append(attributes.timerId)
         case .timerFired(let attributes):
-            timers[attributes.timerId]?.outcome = .fired(eventId: event.eventId)
+            closeTimer(attributes.timerId, .fired(eventId: event.eventId))
         case .timerCanceled(let attributes):
-            timers[attributes.timerId]?.outcome = .canceled
+            closeTimer(attributes.timerId, .canceled)
         case .markerRecorded(let attributes):
             markers.append(RecordedMarker(eventId: event.eventId, attributes: attributes))
         }
+    }
+
+    private mutating func closeTimer(_ timerId: String, _ outcome: TimerState.Outcome) {
+        guard var timer = timers[timerId] else { return }
+        if timer.outcome == nil { openTimerCount -= 1 }
+        timer.outcome = outcome
+        timers[timerId] = timer
     }
 
     private mutating func updateActivity(_ scheduledEventId: Int64, _ change: (inout ActivityState) -> Void) {
@@ -176,6 +192,14 @@ public struct RecordedMarker: Sendable, Hashable {
     public var attributes: MarkerRecordedEventAttributes
 }
 
+/// A signal and the id of the event that recorded it.
+public struct RecordedSignal: Sendable, Hashable {
+    /// The `WorkflowExecutionSignaled` event id.
+    public var eventId: Int64
+    /// The signal's attributes.
+    public var attributes: WorkflowExecutionSignaledEventAttributes
+}
+
 /// The status of an execution.
 public enum ExecutionStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case running
@@ -183,6 +207,8 @@ public enum ExecutionStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case failed
     case canceled
     case timedOut = "timed_out"
+    /// Closed from outside (`WorkflowExecutionTerminated`), without a decision.
+    case terminated
     /// The history is damaged in the middle; the execution is set aside untouched.
     case quarantined
 }
