@@ -34,6 +34,9 @@ let package = Package(
         /// (definition, history) -> decisions.
         .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "StrictJSON"]),
 
+        /// One execution as a pure state machine: input -> (events, actions); task tokens; the retry decision.
+        .target(name: "ExecutionCore", dependencies: ["WorkflowModel", "WorkflowDecider", "StrictJSON"]),
+
         // MARK: Storage
 
         /// Thin POSIX wrappers behind the DurableFileSystem protocol.
@@ -44,7 +47,7 @@ let package = Package(
         // MARK: Runtime
 
         /// The engine: executions, decision rounds, task lists, worker pool, timers, timeouts, retries.
-        .target(name: "WorkflowEngine", dependencies: ["WorkflowModel", "WorkflowDecider", "HistoryStore", "StrictJSON"]),
+        .target(name: "WorkflowEngine", dependencies: ["ExecutionCore", "WorkflowModel", "WorkflowDecider", "HistoryStore", "StrictJSON"]),
 
         // MARK: RDS and activities
 
@@ -121,7 +124,8 @@ let package = Package(
         ),
         .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "EngineTesting", "Hashing"]),
         .testTarget(
-            name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
+            name: "WorkflowEngineTests",
+            dependencies: ["WorkflowEngine", "ExecutionCore", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
         .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel"]),
         .testTarget(
             name: "ActivitiesTests",
