@@ -246,7 +246,7 @@ enum GoldenRun {
                 workerCount: 1, identity: "cairn golden", catalog: .builtIn, makeRunId: { GoldenSpec.runId }),
             loadDefinition: { json, _ in
                 guard let definition = WorkflowValidator.validate(json: json).definition else {
-                    throw EngineError(code: "engine.definitionChanged", message: "the recorded definition is invalid")
+                    throw EngineError(code: .definitionChanged, message: "the recorded definition is invalid")
                 }
                 return definition
             },

@@ -1,3 +1,4 @@
+import ExecutionCore
 import EngineTesting
 import Synchronization
 import Testing

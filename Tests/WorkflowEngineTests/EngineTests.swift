@@ -1,3 +1,4 @@
+import ExecutionCore
 import EngineTesting
 import HistoryStore
 import StrictJSON
@@ -192,7 +193,7 @@ import WorkflowModel
         let definition = WorkflowDefinition(name: "x", steps: [step("a")])
         let harness = try Harness(definition: definition, handlers: [], workers: 0)
         try await harness.start()
-        await #expect(throws: EngineError.self) {
+        await #expect(throws: ExecutionError.self) {
             try await harness.engine.finishAttempt(taskToken: "exec-1/5/1/99", outcome: .completed("x"))
         }
         let stillOpen = try harness.history().events.last?.eventType

@@ -1,3 +1,4 @@
+import ExecutionCore
 import EngineTesting
 import HistoryStore
 import StrictJSON

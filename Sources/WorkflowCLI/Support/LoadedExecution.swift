@@ -54,14 +54,14 @@ func definitionDigest(_ json: JSONValue) -> String {
 func loadRecordedDefinition(_ json: JSONValue, digest: String) throws -> WorkflowDefinition {
     guard definitionDigest(json) == digest else {
         throw EngineError(
-            code: "engine.definitionChanged",
+            code: .definitionChanged,
             message: "the definition recorded in the history does not match its digest \(digest); the history file was edited")
     }
     let outcome = WorkflowValidator.validate(json: json)
     guard let definition = outcome.definition else {
         let problems = outcome.diagnostics.prefix(3).map(\.description).joined(separator: "; ")
         throw EngineError(
-            code: "engine.definitionInvalid",
+            code: .definitionInvalid,
             message: "the definition recorded in the history no longer validates with this Cairn: \(problems)")
     }
     return definition

@@ -1,3 +1,4 @@
+import ExecutionCore
 import StrictJSON
 import Synchronization
 import WorkflowModel
@@ -10,7 +11,7 @@ import WorkflowModel
 /// task), and a fresh inner task takes over.
 struct WorkerLoop {
     let engine: Engine
-    let broker: TaskBroker
+    let tasks: TaskBroker<ActivityTask>
     let handlers: [String: any ActivityHandler]
     let clock: any WallClock
     let identity: String
@@ -51,7 +52,7 @@ struct WorkerLoop {
                 (task, cancellation) = handedBack
                 next = nil
             } else {
-                guard let polled = await broker.poll(taskList: nil) else { return .stopped }
+                guard let polled = await tasks.poll(taskList: nil) else { return .stopped }
                 task = polled
                 cancellation = AttemptCancellation()
                 guard await engine.beginAttempt(taskToken: task.taskToken, identity: identity, cancellation: cancellation)

@@ -1,3 +1,4 @@
+import ExecutionCore
 import EngineTesting
 import HistoryStore
 import StrictJSON
@@ -194,7 +195,7 @@ struct Simulation {
                     if case .stopped(let error) = n { return error }
                     return nil
                 }.first
-                trace("engine stopped: \(reason?.code ?? "?")")
+                trace("engine stopped: \(reason.map { "\($0.code)" } ?? "?")")
                 if let reason, !(reason.message.contains("The engine stopped taking work")) {
                     problem("the stop message does not say the engine stopped taking work: \(reason.message)")
                 }
