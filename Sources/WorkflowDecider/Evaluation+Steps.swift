@@ -32,6 +32,7 @@ extension Evaluation {
             }
             guard ready, scheduling else { return .pending }
             guard checkWhen(step) else { return statuses[step.id] ?? .skipped }
+            guard spend(HistoryBudget.eventsPerNewTimer, for: step, index: nil) else { return .failed }
             decisions.append(
                 .startTimer(timerId: step.id, startToFireTimeout: duration, control: ActivityControl(step: step.id)))
             return .running
@@ -48,6 +49,10 @@ extension Evaluation {
         guard let condition = step.when else { return true }
         do {
             if try condition.evaluate(in: scope()) { return true }
+            guard spend(1, for: step, index: nil) else {
+                statuses[step.id] = .failed
+                return false
+            }
             record(
                 .recordMarker(
                     name: MarkerName.stepSkipped,
@@ -100,6 +105,7 @@ extension Evaluation {
         scope.index = index
         do {
             let evaluated = try input.evaluate(in: scope)
+            guard spend(Self.cost(ofActivityIn: step), for: step, index: index) else { return .failed }
             schedule(
                 activityId: activityId, type: type, input: evaluated,
                 control: ActivityControl(step: step.id, index: index, role: .step),

@@ -43,6 +43,9 @@ struct Evaluation {
     var scheduledNow = 0
     /// Whether `forEach` steps take the shortcut through ``HistoryState/instanceTallies``.
     var usesInstanceTallies = true
+    /// Events this pass may still add for new work (see `Evaluation+HistoryBudget.swift`); computed
+    /// when first needed.
+    var budgetLeft: Int?
 
     init(definition: WorkflowDefinition, state: HistoryState, catalog: ActivityCatalog) {
         self.definition = definition
@@ -92,15 +95,6 @@ struct Evaluation {
             evaluateSteps(scheduling: false)
             return
         }
-        if state.eventCount >= Limits.historyEventsMax - Self.historyReserve {
-            decisions.append(
-                .failWorkflowExecution(
-                    reason: "HistoryLimitExceeded",
-                    details: .string(
-                        "the history reached \(state.eventCount) events, close to the limit of \(Limits.historyEventsMax)"
-                    )))
-            return
-        }
         failures = templateFailures
         // First look without scheduling: a failure already in the history stops everything.
         evaluateSteps(scheduling: false)
@@ -127,9 +121,6 @@ struct Evaluation {
         if allDone { complete() }
     }
 
-    /// Events the decider keeps in hand below the history limit to close the execution cleanly.
-    static let historyReserve = 50
-
     // MARK: Helpers
 
     /// What templates see: the inputs, the outputs decided so far and the execution's ids.
@@ -143,13 +134,18 @@ struct Evaluation {
 
     /// Records a `StepFailed` marker for a template that did not evaluate, and the failure.
     mutating func failTemplate(_ step: Step, index: Int?, error: any Error) {
-        var details = JSONObject([("step", .string(step.id)), ("reason", "TemplateError"), ("details", .string("\(error)"))])
-        if let index { details["index"] = .number(Double(index)) }
-        record(.recordMarker(name: MarkerName.stepFailed, details: .object(details)))
+        recordStepFailure(step, index: index, reason: "TemplateError", details: "\(error)")
+    }
+
+    /// Records a `StepFailed` marker (so every later decision sees the failure) and the failure.
+    mutating func recordStepFailure(_ step: Step, index: Int?, reason: String, details: String) {
+        var marker = JSONObject([("step", .string(step.id)), ("reason", .string(reason)), ("details", .string(details))])
+        if let index { marker["index"] = .number(Double(index)) }
+        record(.recordMarker(name: MarkerName.stepFailed, details: .object(marker)))
         failures.append(
             StepFailure(
-                step: step.id, activityId: index.map { ActivityIDs.step(step.id, index: $0) }, reason: "TemplateError",
-                details: "\(error)", eventId: Int64.max))
+                step: step.id, activityId: index.map { ActivityIDs.step(step.id, index: $0) }, reason: reason,
+                details: details, eventId: Int64.max))
     }
 
     /// Schedules an activity with the catalog's and the definition's defaults applied.

@@ -195,11 +195,21 @@ import WorkflowModel
 
     /// `"details":null` reads back as an absent optional, as `decodeIfPresent` does.
     func normalized(_ record: HistoryRecord) -> HistoryRecord {
-        guard case .event(var event) = record, case .activityTaskTimedOut(var attributes) = event.attributes,
-            attributes.details == .null
-        else { return record }
-        attributes.details = nil
-        event.attributes = .activityTaskTimedOut(attributes)
+        // An optional JSON value that is null reads back as absent.
+        guard case .event(var event) = record else { return record }
+        switch event.attributes {
+        case .activityTaskTimedOut(var attributes) where attributes.details == .null:
+            attributes.details = nil
+            event.attributes = .activityTaskTimedOut(attributes)
+        case .workflowExecutionSignaled(var attributes) where attributes.input == .null:
+            attributes.input = nil
+            event.attributes = .workflowExecutionSignaled(attributes)
+        case .workflowExecutionTerminated(var attributes) where attributes.details == .null:
+            attributes.details = nil
+            event.attributes = .workflowExecutionTerminated(attributes)
+        default:
+            return record
+        }
         return .event(event)
     }
 
