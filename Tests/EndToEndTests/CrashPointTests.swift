@@ -205,7 +205,9 @@
 
             /// Six kills in one execution, each at the next point: lock held; primary's create answered;
             /// the primary being polled; primaryAvailable completed; a replica created; the replicas being
-            /// polled. Each engine after the first is killed only once it has written something.
+            /// polled. Each engine after the first is killed only once it has done something: written to
+            /// the history, or (a resumed engine writes nothing until it has something to record) polled
+            /// the simulator twice.
             @Test func sixKillsInARow() async {
                 await E2E.run("six-kills", executionId: "e2e-six") { s in
                     var engine = try s.startEngine()
@@ -217,7 +219,7 @@
                     engine = try s.startEngine()
                     try s.killAtNextPoint(
                         engine, "primary polling", watchSimulator: true, passed: { $0.completedActivities.contains("primaryAvailable") }
-                    ) { $0.historyGrew && $0.running("primaryAvailable") && $0.polls(of: "orders") >= 2 }
+                    ) { $0.running("primaryAvailable") && $0.polls(of: "orders") >= 2 }
                     engine = try s.startEngine()
                     try s.killAtNextPoint(
                         engine, "primaryAvailable completed", passed: { $0.completedActivities.contains("primaryAvailable") }
@@ -236,7 +238,7 @@
                     try s.killAtNextPoint(
                         engine, "replicas polling", watchSimulator: true,
                         passed: { $0.completedActivities.contains("replicasAvailable[0]") }
-                    ) { $0.historyGrew && $0.running("replicasAvailable[0]") && $0.polls(of: "orders-eu-west-1") >= 2 }
+                    ) { $0.running("replicasAvailable[0]") && $0.polls(of: "orders-eu-west-1") >= 2 }
                     let status = try s.runToClose()
                     try s.checkClosed(as: "completed", exitStatus: status)
                     let adopted = s.checkNoWorkRedone()
