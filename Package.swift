@@ -123,6 +123,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "EngineTesting", "Hashing"]),
+        .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore", "WorkflowDecider", "WorkflowModel", "StrictJSON"]),
         .testTarget(
             name: "WorkflowEngineTests",
             dependencies: ["WorkflowEngine", "ExecutionCore", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
