@@ -84,17 +84,26 @@ extension ExecutionMachine {
     }
 
     /// Whether `decisions` leave room in the history for everything they and the open work may add.
+    /// Canceling open work takes no new room: an open activity's or timer's count already holds its
+    /// cancellation and outcome. A decision that closes the execution ends everything open.
     static func fits(_ decisions: [Decision], in state: HistoryState) -> Bool {
-        var added = 1 + decisions.count  // DecisionTaskCompleted and one event per decision
+        var added = 1  // DecisionTaskCompleted
         var committed = HistoryBudget.committed(state)
         for decision in decisions {
             switch decision {
-            case .scheduleActivityTask: committed += HistoryBudget.eventsPerOpenActivity
-            case .startTimer: committed += HistoryBudget.eventsPerOpenTimer
-            // At most one more event each: canceled at once, when no worker holds it.
-            case .requestCancelActivityTask: added += 1
-            case .completeWorkflowExecution, .failWorkflowExecution, .cancelWorkflowExecution: committed = 0
-            case .cancelTimer, .recordMarker: break
+            case .scheduleActivityTask:
+                added += 1
+                committed += HistoryBudget.eventsPerOpenActivity
+            case .startTimer:
+                added += 1
+                committed += HistoryBudget.eventsPerOpenTimer
+            case .recordMarker:
+                added += 1
+            case .requestCancelActivityTask, .cancelTimer:
+                break
+            case .completeWorkflowExecution, .failWorkflowExecution, .cancelWorkflowExecution:
+                added += 1
+                committed = 0
             }
         }
         return state.eventCount + added + committed <= HistoryBudget.decidedEventsMax

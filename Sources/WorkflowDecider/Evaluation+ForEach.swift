@@ -69,7 +69,8 @@ extension Evaluation {
             // `open` only grows, so the first index at the limit ends the loop (1,000 elements
             // with concurrency 1 would otherwise be walked at every decision).
             for index in tally.scheduled..<items.count {
-                guard open < limit else { break }
+                // At the step's or the execution's limit of open activities nothing more is scheduled.
+                guard open < limit, openActivityCount < Limits.openActivitiesMax else { break }
                 let status = evaluateInstance(step, index: index, item: items[index], ready: true, scheduling: true)
                 if status == .failed { return .failed }
                 if status == .running { open += 1 }

@@ -12,7 +12,8 @@ extension Evaluation {
     /// Takes `events` from the budget for `step`'s new work; false (with the step failed) when they
     /// do not fit.
     mutating func spend(_ events: Int, for step: Step, index: Int?) -> Bool {
-        let left = budgetLeft ?? (HistoryBudget.available(state) - compensationReserve())
+        // The decision task's own DecisionTaskCompleted comes out of the same room.
+        let left = budgetLeft ?? (HistoryBudget.available(state) - compensationReserve() - 1)
         guard left >= events else {
             budgetLeft = left
             failHistoryLimit(step, index: index, needed: events)

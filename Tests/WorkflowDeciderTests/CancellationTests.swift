@@ -130,10 +130,10 @@ import WorkflowModel
     }
 
     /// The most events a history may hold when the decider schedules one more activity without a
-    /// compensation: room is kept for that activity's life, for closing, and for the operations that
-    /// are always accepted.
+    /// compensation: room is kept for the decision task's completion, that activity's life, closing,
+    /// and the operations that are always accepted.
     static let lastRoomForOneActivity =
-        HistoryBudget.decidedEventsMax - HistoryBudget.eventsToClose - HistoryBudget.eventsPerNewActivity
+        HistoryBudget.decidedEventsMax - HistoryBudget.eventsToClose - HistoryBudget.eventsPerNewActivity - 1
 
     @Test(arguments: [
         LimitCase(eventCount: lastRoomForOneActivity - 1, expected: ["schedule b"]),

@@ -81,7 +81,8 @@ struct Harness {
 
     init(
         definition: WorkflowDefinition, handlers: [any ActivityHandler], workers: Int = 8,
-        fileSystem: InMemoryFileSystem = InMemoryFileSystem(seed: 1), clock: ManualClock = ManualClock()
+        fileSystem: InMemoryFileSystem = InMemoryFileSystem(seed: 1), clock: ManualClock = ManualClock(),
+        decidesInProcess: Bool = true
     ) throws {
         self.fileSystem = fileSystem
         self.clock = clock
@@ -94,7 +95,7 @@ struct Harness {
         engine = Engine(
             store: store, handlers: handlers, clock: clock,
             configuration: EngineConfiguration(
-                workerCount: workers, identity: "test", catalog: testCatalog,
+                workerCount: workers, identity: "test", catalog: testCatalog, decidesInProcess: decidesInProcess,
                 makeRunId: {
                     runIds.withLock {
                         $0 += 1; return "run-\($0)"
