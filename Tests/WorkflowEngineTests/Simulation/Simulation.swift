@@ -1,5 +1,6 @@
 import EngineTesting
 import HistoryStore
+import HistoryTesting
 import StrictJSON
 import Synchronization
 import SystemIO
