@@ -173,19 +173,19 @@ import Testing
     }
 
     /// A child that outlives its limit is stopped and named; one that fails says how.
-    @Test(.timeLimit(.minutes(1))) func childProcessesAreBoundedAndTheirFailuresReported() {
-        #expect { try PackageTargets.run(["sleep", "60"], timeout: .milliseconds(200)) } throws: { error in
+    @Test(.timeLimit(.minutes(1))) func childProcessesAreBoundedAndTheirFailuresReported() async {
+        await #expect { try await PackageTargets.run(["sleep", "60"], timeout: .milliseconds(200)) } throws: { error in
             "\(error)".contains("`sleep 60` did not finish within")
         }
-        #expect { try PackageTargets.run(["sh", "-c", "echo broken >&2; exit 3"], timeout: .seconds(30)) } throws: { error in
+        await #expect { try await PackageTargets.run(["sh", "-c", "echo broken >&2; exit 3"], timeout: .seconds(30)) } throws: { error in
             "\(error)" == "`sh -c echo broken >&2; exit 3` exited with status 3: broken\n"
         }
-        #expect((try? PackageTargets.run(["echo", "fine"], timeout: .seconds(30))) == Data("fine\n".utf8))
+        #expect((try? await PackageTargets.run(["echo", "fine"], timeout: .seconds(30))) == Data("fine\n".utf8))
     }
 
     /// The real document and package, each broken on purpose in one place, are caught at that place.
-    @Test(.timeLimit(.minutes(3))) func theRealInputsBrokenInOnePlaceAreCaughtThere() throws {
-        let targets = try Repository.targets.get().filter { !$0.isTest }
+    @Test(.timeLimit(.minutes(3))) func theRealInputsBrokenInOnePlaceAreCaughtThere() async throws {
+        let targets = try await Repository.targets().filter { !$0.isTest }
         let declared = ModuleGraph(declaredBy: targets)
         let document = try Repository.read(Rules.architectureDocument)
         let drawn = ModuleGraph(mermaidIn: document)

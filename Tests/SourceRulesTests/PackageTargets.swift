@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -47,18 +48,19 @@ enum PackageTargets {
 
     /// Runs `swift package dump-package` on `package` (with a scratch directory of its own, so it
     /// never waits for the lock of the build running these tests) and reads its targets.
-    static func load(package: URL) throws -> [PackageTarget] {
+    static func load(package: URL) async throws -> [PackageTarget] {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-dump-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let output = try run(
+        let output = try await run(
             ["swift", "package", "--package-path", package.path, "--scratch-path", scratch.path, "dump-package"],
             timeout: dumpTimeout)
         return try targets(fromDumpPackageJSON: output)
     }
 
-    /// Runs `arguments` (found on PATH) and returns its standard output.
+    /// Runs `arguments` (found on PATH) and returns its standard output. Nothing blocks a thread
+    /// while it runs: its exit resumes the caller, and a deadline on a dispatch queue kills it.
     /// - Throws: ``Failure`` when it exits non-zero (with its standard error) or outlives `timeout`.
-    static func run(_ arguments: [String], timeout: DispatchTimeInterval) throws -> Data {
+    static func run(_ arguments: [String], timeout: DispatchTimeInterval) async throws -> Data {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -74,19 +76,38 @@ enum PackageTargets {
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
+        let timedOut = try await waitForExit(process, timeout: timeout)
         let command = arguments.joined(separator: " ")
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            exited.wait()
-            throw Failure(description: "`\(command)` did not finish within \(timeout); it was stopped")
-        }
+        if timedOut { throw Failure(description: "`\(command)` did not finish within \(timeout); it was stopped") }
         guard process.terminationStatus == 0 else {
             let errors = String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self)
             throw Failure(description: "`\(command)` exited with status \(process.terminationStatus): \(errors)")
         }
         return try Data(contentsOf: stdoutURL)
+    }
+
+    /// Starts `process` and returns once it has exited; true when it was killed at `timeout`.
+    private static func waitForExit(_ process: Process, timeout: DispatchTimeInterval) async throws -> Bool {
+        // Whether it has exited, and whether the deadline killed it; one lock orders the two.
+        let state = Mutex((exited: false, killed: false))
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in
+                state.withLock { $0.exited = true }
+                continuation.resume()
+            }
+            do { try process.run() } catch {
+                continuation.resume(throwing: error)
+                return
+            }
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                state.withLock { state in
+                    guard !state.exited else { return }
+                    state.killed = true
+                    kill(pid, SIGKILL)
+                }
+            }
+        }
+        return state.withLock { $0.killed }
     }
 }

@@ -21,13 +21,10 @@ enum Repository {
     }
 
     /// The package's targets, read once for all tests.
-    static let targets: Result<[PackageTarget], PackageTargets.Failure> = {
-        do { return .success(try PackageTargets.load(package: root)) } catch let failure as PackageTargets.Failure {
-            return .failure(failure)
-        } catch {
-            return .failure(PackageTargets.Failure(description: "\(error)"))
-        }
-    }()
+    static let loading = Task { try await PackageTargets.load(package: root) }
+
+    /// The package's targets.
+    static func targets() async throws -> [PackageTarget] { try await loading.value }
 
     /// For each target, its files and the modules each imports.
     static func imports(of targets: [PackageTarget]) throws -> [String: [(file: String, modules: Set<String>)]] {
@@ -60,8 +57,8 @@ enum Repository {
     }
 
     /// docs/architecture.md's module graph is Package.swift's, arrow for arrow, over every non-test target.
-    @Test(.timeLimit(.minutes(3))) func architectureGraphIsPackageSwift() throws {
-        let targets = try Repository.targets.get().filter { !$0.isTest }
+    @Test(.timeLimit(.minutes(3))) func architectureGraphIsPackageSwift() async throws {
+        let targets = try await Repository.targets().filter { !$0.isTest }
         let drawn = ModuleGraph(mermaidIn: try Repository.read(Rules.architectureDocument))
         #expect(!drawn.edges.isEmpty, "\(Rules.architectureDocument) has no mermaid module graph")
         let differences = Rules.graphDifferences(
@@ -70,8 +67,8 @@ enum Repository {
     }
 
     /// Every dependency a target declares is imported by at least one of its files.
-    @Test(.timeLimit(.minutes(3))) func everyDeclaredDependencyIsImported() throws {
-        let targets = try Repository.targets.get()
+    @Test(.timeLimit(.minutes(3))) func everyDeclaredDependencyIsImported() async throws {
+        let targets = try await Repository.targets()
         let imports = try Repository.imports(of: targets).mapValues { files in
             files.reduce(into: Set<String>()) { $0.formUnion($1.modules) }
         }
@@ -79,8 +76,8 @@ enum Repository {
     }
 
     /// Every package module a file imports is declared by its target.
-    @Test(.timeLimit(.minutes(3))) func everyImportedModuleIsDeclared() throws {
-        let targets = try Repository.targets.get()
+    @Test(.timeLimit(.minutes(3))) func everyImportedModuleIsDeclared() async throws {
+        let targets = try await Repository.targets()
         for message in Rules.undeclaredImports(targets: targets, imports: try Repository.imports(of: targets)) {
             Issue.record(Comment(rawValue: message))
         }
