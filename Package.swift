@@ -86,10 +86,20 @@ let package = Package(
 
         // MARK: Test support
 
-        /// Manual clock, in-memory and fault-injecting file system, history builder.
+        /// Pure test support: histories built by hand or read from fixture files without the store, and a
+        /// seeded generator. No engine, store or clock, so the decider's tests and the leaves' tests link
+        /// only what they test.
+        .target(name: "HistoryTesting", dependencies: ["WorkflowModel", "WorkflowDecider", "StrictJSON"]),
+        /// Manual clock, in-memory and fault-injecting file system, engine notification recorder.
+        .target(name: "EngineTesting", dependencies: ["HistoryTesting", "WorkflowModel", "SystemIO", "WorkflowEngine"]),
+        /// Records the golden histories by running the real engine, activities and RDS simulator on an
+        /// in-memory file system and a manual clock (the `GoldenHistoryTests` target drives it).
         .target(
-            name: "EngineTesting",
-            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
+            name: "GoldenRecording",
+            dependencies: [
+                "Activities", "EngineTesting", "Hashing", "HistoryStore", "HistoryTesting", "RDSSimulator", "StrictJSON", "SystemIO",
+                "WorkflowEngine", "WorkflowModel",
+            ]
         ),
 
         /// The parsers' fuzz functions: `make fuzz` drives them with libFuzzer (`Fuzz/*.swift`), `make test`
@@ -103,38 +113,50 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "EngineTesting"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing", "EngineTesting"]),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "HistoryTesting"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "HistoryTesting"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "Hashing"]),
         .testTarget(name: "AWSConfigurationTests", dependencies: ["AWSConfiguration", "AWSSigning"]),
         .testTarget(
             name: "AWSRDSTests",
-            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing", "Activities", "StrictJSON"]),
+            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Activities", "StrictJSON"]),
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
         .testTarget(
             name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "DatabaseTesting", "RDSCore", "Hashing"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
+        // The decider's tests link no runtime: goldens are read from their files (HistoryTesting).
         .testTarget(
-            name: "WorkflowDeciderTests",
+            name: "WorkflowDeciderTests", dependencies: ["WorkflowDecider", "WorkflowModel", "StrictJSON", "HistoryTesting"],
+            exclude: ["Fixtures"]),
+        /// The golden histories against the real engine (re-recorded and compared byte for byte) and the
+        /// store (scanned); the negative fixtures derived from them.
+        .testTarget(
+            name: "GoldenHistoryTests",
             dependencies: [
-                "WorkflowDecider", "WorkflowModel", "StrictJSON", "EngineTesting", "WorkflowEngine", "HistoryStore",
-                "RDSSimulator", "RDSCore", "Activities", "Hashing", "SystemIO",
-            ],
-            exclude: ["Fixtures"]
-        ),
-        .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "EngineTesting", "Hashing"]),
+                "GoldenRecording", "HistoryTesting", "HistoryStore", "WorkflowDecider", "WorkflowModel", "StrictJSON", "Hashing",
+            ]),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO", "EngineTesting", "HistoryTesting"]),
+        .testTarget(
+            name: "HistoryStoreTests",
+            dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "StrictJSON", "EngineTesting", "HistoryTesting", "Hashing"]),
         .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore", "WorkflowDecider", "WorkflowModel", "StrictJSON"]),
         .testTarget(
             name: "WorkflowEngineTests",
-            dependencies: ["WorkflowEngine", "ExecutionCore", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
-        .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel"]),
+            dependencies: [
+                "WorkflowEngine", "ExecutionCore", "WorkflowDecider", "WorkflowModel", "HistoryStore", "SystemIO", "StrictJSON",
+                "EngineTesting", "HistoryTesting",
+            ]),
+        .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "SystemIO", "EngineTesting", "WorkflowModel"]),
         .testTarget(
             name: "ActivitiesTests",
             dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
-        .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "WorkflowModel", "StrictJSON", "EngineTesting"]),
+        .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "StrictJSON"]),
+        // Reads the sources and Package.swift (make lint runs it alone): short functions, and docs/architecture.md's
+        // module graph equal to the declared dependencies, each of which some file imports. Links nothing of Cairn.
+        .testTarget(name: "SourceRulesTests"),
         // Spawns the built `cairn` binary (make test builds it first); links only the seeded generator.
-        .testTarget(name: "EndToEndTests", dependencies: ["EngineTesting", "AWSTesting", "DatabaseTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HistoryTesting", "AWSTesting", "DatabaseTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import HistoryTesting
 import Synchronization
 public import SystemIO
 

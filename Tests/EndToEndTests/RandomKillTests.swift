@@ -1,6 +1,6 @@
 #if os(Linux)
-    import EngineTesting
     import Foundation
+    import HistoryTesting
     import Synchronization
     import Testing
 

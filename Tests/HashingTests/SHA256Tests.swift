@@ -1,5 +1,5 @@
-import EngineTesting
 import Hashing
+import HistoryTesting
 import Testing
 
 @Suite struct SHA256Tests {

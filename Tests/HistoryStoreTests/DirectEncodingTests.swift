@@ -1,4 +1,4 @@
-import EngineTesting
+import HistoryTesting
 import StrictJSON
 import Testing
 import WorkflowModel

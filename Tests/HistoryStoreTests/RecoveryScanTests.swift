@@ -1,5 +1,6 @@
 import EngineTesting
 import Foundation
+import HistoryTesting
 import SystemIO
 import Testing
 import WorkflowModel

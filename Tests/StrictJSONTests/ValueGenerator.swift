@@ -1,4 +1,4 @@
-import EngineTesting
+import HistoryTesting
 import StrictJSON
 
 /// Builds random JSON values from a seed, covering awkward numbers and strings.

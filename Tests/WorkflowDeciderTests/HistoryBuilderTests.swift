@@ -1,5 +1,4 @@
-import EngineTesting
-import HistoryStore
+import HistoryTesting
 import StrictJSON
 import Testing
 import WorkflowDecider
@@ -9,9 +8,9 @@ import WorkflowModel
 @Suite("HistoryBuilder") struct HistoryBuilderTests {
     /// Rebuilding each golden history with the builder (decision tasks by the decider, outcomes
     /// copied from the golden) gives the same events, apart from timestamps and identities.
-    @Test(arguments: GoldenSpec.all)
-    func rebuildingAGoldenHistoryGivesTheEnginesEvents(_ spec: GoldenSpec) throws {
-        let fixture = try GoldenFixture.load(spec.name)
+    @Test(arguments: GoldenHistories.names)
+    func rebuildingAGoldenHistoryGivesTheEnginesEvents(_ name: String) throws {
+        let fixture = try GoldenHistories.load(name)
         let golden = fixture.events
         var builder = HistoryBuilder(continuing: [golden[0]])
         var index = 1
@@ -42,7 +41,7 @@ import WorkflowModel
                 case .activityTaskCanceled(let canceled)?:
                     builder.activityCanceled(activityId, details: canceled.details)
                 default:
-                    Issue.record("\(spec.name): event \(event.eventId) ActivityTaskStarted is not followed by an outcome")
+                    Issue.record("\(name): event \(event.eventId) ActivityTaskStarted is not followed by an outcome")
                 }
                 index += 2
                 continue
@@ -59,7 +58,7 @@ import WorkflowModel
             case .workflowExecutionTimedOut:
                 builder.executionTimedOut()
             default:
-                Issue.record("\(spec.name): unexpected trigger event \(event.eventId) \(event.eventType.rawValue)")
+                Issue.record("\(name): unexpected trigger event \(event.eventId) \(event.eventType.rawValue)")
             }
             index += 1
         }
@@ -67,7 +66,7 @@ import WorkflowModel
         let expected = golden.map(Self.normalized)
         #expect(rebuilt.count == expected.count)
         for (built, recorded) in zip(rebuilt, expected) where built != recorded {
-            Issue.record("\(spec.name): event \(recorded.eventId) differs:\n  builder: \(built)\n  engine:  \(recorded)")
+            Issue.record("\(name): event \(recorded.eventId) differs:\n  builder: \(built)\n  engine:  \(recorded)")
             break
         }
     }

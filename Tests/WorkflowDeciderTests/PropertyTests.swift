@@ -1,6 +1,5 @@
-import EngineTesting
 import Foundation
-import HistoryStore
+import HistoryTesting
 import StrictJSON
 import Testing
 import WorkflowModel
@@ -27,16 +26,19 @@ enum Corpus {
         case fail
     }
 
+    /// Thrown after recording an issue for a name the corpus does not have.
+    struct UnknownEntry: Error {}
+
     static let scenarioNames = [
         "dag-foreach-timer-skip", "rollback-with-foreach-and-failing-compensation", "cancel-with-rollback",
         "cancel-during-rollback", "halt-cancels-parallel-work", "template-error",
     ]
 
-    static var names: [String] { GoldenSpec.all.map(\.name) + scenarioNames }
+    static var names: [String] { GoldenHistories.names + scenarioNames }
 
     static func entry(_ name: String) throws -> CorpusEntry {
-        if GoldenSpec.all.contains(where: { $0.name == name }) {
-            let fixture = try GoldenFixture.load(name)
+        if GoldenHistories.names.contains(name) {
+            let fixture = try GoldenHistories.load(name)
             return CorpusEntry(name: name, definition: fixture.definition, events: fixture.events)
         }
         switch name {
@@ -73,7 +75,7 @@ enum Corpus {
             )
         default:
             Issue.record("unknown corpus entry \(name)")
-            throw GoldenFixture.FixtureError()
+            throw UnknownEntry()
         }
     }
 
@@ -186,7 +188,7 @@ enum Corpus {
                 history.completeDecisionTask(decisions)
                 var bytes: [UInt8] = []
                 for event in history.events.dropFirst(prefix.count) {
-                    bytes += try HistoryFormat.line(for: .event(event))
+                    bytes += try HistoryFile.payload(of: event)
                 }
                 encodings.insert(bytes)
             }
@@ -209,7 +211,7 @@ enum Corpus {
             let recorded = history.events.dropFirst(prefix.count + 1)
             for (decision, event) in zip(decisions, recorded) {
                 let payloads = [decision.scheduled?.input, decision.payload].compactMap { $0 }
-                let line = try HistoryFormat.line(for: .event(event))
+                let line = try HistoryFile.payload(of: event)
                 for payload in payloads {
                     let canonical = payload.canonicalBytes()
                     #expect(Array(try encoder.encode(payload)) == canonical)
@@ -249,7 +251,7 @@ enum Corpus {
         )
         scenario.decide()
         let event = try #require(scenario.history.events.last)
-        let line = String(decoding: try HistoryFormat.line(for: .event(event)), as: UTF8.self)
+        let line = String(decoding: try HistoryFile.payload(of: event), as: UTF8.self)
         guard case .activityTaskScheduled(let scheduled) = event.attributes else {
             Issue.record("last event is \(event.eventType.rawValue)")
             return

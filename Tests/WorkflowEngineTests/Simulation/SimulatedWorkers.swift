@@ -1,5 +1,5 @@
 import ExecutionCore
-import EngineTesting
+import HistoryTesting
 import StrictJSON
 import Synchronization
 import WorkflowEngine

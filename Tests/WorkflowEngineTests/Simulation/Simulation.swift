@@ -1,6 +1,7 @@
 import ExecutionCore
 import EngineTesting
 import HistoryStore
+import HistoryTesting
 import StrictJSON
 import Synchronization
 import SystemIO

@@ -1,5 +1,7 @@
 import Foundation
+import GoldenRecording
 import HistoryStore
+import HistoryTesting
 import StrictJSON
 import Testing
 import WorkflowDecider
@@ -21,7 +23,8 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
     var expected: String { String(name.split(separator: ".").last ?? "") }
 
     static func edited(_ records: [HistoryRecord], _ edit: ([HistoryEditing.Entry]) -> [HistoryEditing.Entry]) throws -> [UInt8] {
-        try HistoryEditing.file(executionId: GoldenSpec.executionId, records: HistoryEditing.renumbered(records: records, editing: edit))
+        try HistoryEditing.file(
+            executionId: GoldenHistories.executionId, records: HistoryEditing.renumbered(records: records, editing: edit))
     }
 
     /// Changes the attributes of event `id` in place.
@@ -93,11 +96,11 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
                         eventId: shift(event.eventId), eventTimestamp: event.eventTimestamp,
                         attributes: HistoryEditing.remap(event.attributes, shift)))
             }
-            return try HistoryEditing.file(executionId: GoldenSpec.executionId, records: shifted)
+            return try HistoryEditing.file(executionId: GoldenHistories.executionId, records: shifted)
         },
         // Event 12 rewritten as a type this Cairn does not know (checksum still valid).
         BadFixture(name: "bad-unknown-event-type.quarantined", source: "create-instance.completed", failsAt: 12) { records in
-            var bytes = try HistoryEditing.file(executionId: GoldenSpec.executionId, records: [])
+            var bytes = try HistoryEditing.file(executionId: GoldenHistories.executionId, records: [])
             for record in records {
                 if case .event(let event) = record, event.eventId == 12 {
                     bytes += HistoryEditing.framedLine(
@@ -138,8 +141,8 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
     /// `CAIRN_RECORD_GOLDENS=1` rewrites it.
     @Test(arguments: BadFixture.all)
     func fixtureIsDerivedFromItsGolden(_ bad: BadFixture) throws {
-        let source = try GoldenFixture.load(bad.source)
-        let bytes = try bad.make(source.recovered.records)
+        let source = try ScannedFixture.load(bad.source)
+        let bytes = try bad.make(source.records)
         let url = GoldenPaths.history(bad.name)
         if GoldenPaths.isRecording {
             try Data(bytes).write(to: url)
@@ -152,7 +155,7 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
     @Test(arguments: BadFixture.all)
     func fixtureIsRefusedWithItsNamedError(_ bad: BadFixture) throws {
         let bytes = Array(try Data(contentsOf: GoldenPaths.history(bad.name)))
-        let scanned = HistoryRecovery.scan(bytes, file: bad.name + ".history", expectedExecutionId: GoldenSpec.executionId)
+        let scanned = HistoryRecovery.scan(bytes, file: bad.name + ".history", expectedExecutionId: GoldenHistories.executionId)
         if bad.expected == "quarantined" {
             guard case .quarantined(let quarantine) = scanned.outcome else {
                 Issue.record("\(bad.name) scanned as \(scanned.outcome)")
@@ -170,12 +173,12 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
                 return
             }
             #expect(quarantine.reason.contains("event id \(bad.failsAt) follows \(bad.failsAt - 2)"), "\(quarantine.reason)")
-            events = try HistoryEditing.decodeLeniently(bytes)
+            events = try HistoryFile.events(in: bytes)
         } else {
             #expect(scanned.outcome == .intact)
             events = scanned.events
         }
-        let definition = try GoldenFixture.load(bad.source).definition
+        let definition = try GoldenHistories.load(bad.source).definition
         let check = {
             do throws(ReplayError) {
                 try ReplayVerifier.verify(definition: definition, history: events)

@@ -1,4 +1,5 @@
 import EngineTesting
+import HistoryTesting
 import SystemIO
 import Testing
 

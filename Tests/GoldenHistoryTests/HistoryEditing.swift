@@ -1,4 +1,3 @@
-import Foundation
 import Hashing
 import HistoryStore
 import StrictJSON
@@ -76,15 +75,6 @@ enum HistoryEditing {
         let bytes = Array(payload.utf8)
         let hex = String(CRC32C.checksum(bytes), radix: 16)
         return Array((String(repeating: "0", count: 8 - hex.count) + hex + " ").utf8) + bytes + [UInt8(ascii: "\n")]
-    }
-
-    /// Decodes each record of a history file without the recovery scan's sequence checks, so a
-    /// history with bad ids can still be handed to the replay verifier.
-    static func decodeLeniently(_ bytes: [UInt8]) throws -> [HistoryEvent] {
-        let lines = bytes.split(separator: UInt8(ascii: "\n")).dropFirst()
-        return try lines.compactMap { line in
-            try JSONDecoder().decode(HistoryRecord.self, from: Data(line.dropFirst(9))).event
-        }
     }
 
     /// `attributes` with every event-id reference passed through `map`.
