@@ -20,6 +20,9 @@ let package = Package(
         .target(name: "StrictJSON"),
         /// SHA-256, HMAC-SHA256 and CRC-32C, written from the specifications.
         .target(name: "Hashing"),
+        /// Timestamps, intervals and the injected wall clock: what the model, the engine and the RDS
+        /// modules share about time.
+        .target(name: "Time"),
         /// AWS Signature Version 4 (header and query signing), credentials, and the percent encodings
         /// AWS and botocore use.
         .target(name: "AWSSigning", dependencies: ["Hashing"]),
@@ -30,37 +33,37 @@ let package = Package(
         // MARK: Model and decider (pure: no clock, randomness or I/O)
 
         /// Workflow definitions, validation, templates, history events, decisions, limits.
-        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Hashing"]),
+        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Time"]),
         /// (definition, history) -> decisions.
-        .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "StrictJSON"]),
+        .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "Time", "StrictJSON"]),
 
         // MARK: Storage
 
         /// Thin POSIX wrappers behind the DurableFileSystem protocol.
         .target(name: "SystemIO"),
         /// Append-only, checksummed history files; recovery; the state-directory lock.
-        .target(name: "HistoryStore", dependencies: ["WorkflowModel", "SystemIO", "Hashing", "StrictJSON"]),
+        .target(name: "HistoryStore", dependencies: ["WorkflowModel", "Time", "SystemIO", "Hashing", "StrictJSON"]),
 
         // MARK: Runtime
 
         /// The engine: executions, decision rounds, task lists, worker pool, timers, timeouts, retries.
-        .target(name: "WorkflowEngine", dependencies: ["WorkflowModel", "WorkflowDecider", "HistoryStore", "StrictJSON"]),
+        .target(name: "WorkflowEngine", dependencies: ["WorkflowModel", "Time", "WorkflowDecider", "HistoryStore", "StrictJSON"]),
 
         // MARK: RDS and activities
 
         /// The RDS provider interface and its value types.
-        .target(name: "RDSCore", dependencies: ["WorkflowModel", "StrictJSON"]),
+        .target(name: "RDSCore", dependencies: ["Time"]),
         /// The embedded RDS simulator: durable state, status timeline, fault injection, secret store.
-        .target(name: "RDSSimulator", dependencies: ["RDSCore", "WorkflowModel", "SystemIO", "StrictJSON", "Hashing"]),
+        .target(name: "RDSSimulator", dependencies: ["RDSCore", "Time", "SystemIO", "Hashing"]),
         /// The real RDS provider: the Query API over HTTPS with SigV4, XML responses, retries, and the
         /// Secrets Manager calls Cairn needs.
         .target(
             name: "AWSRDS",
-            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "WorkflowModel", "StrictJSON"]),
+            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "Time", "StrictJSON"]),
         /// Database users over a real connection: a PostgreSQL administrator that drives `psql`.
         .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
-        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "StrictJSON"]),
+        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "Time", "StrictJSON"]),
 
         // MARK: Command line
 
@@ -68,7 +71,7 @@ let package = Package(
         .target(
             name: "WorkflowCLI",
             dependencies: [
-                "WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
+                "WorkflowModel", "Time", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
                 "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "Hashing", "AWSRDS", "AWSConfiguration",
                 "DatabaseAdministration",
             ]
@@ -86,7 +89,7 @@ let package = Package(
         /// Manual clock, in-memory and fault-injecting file system, history builder.
         .target(
             name: "EngineTesting",
-            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
+            dependencies: ["WorkflowModel", "Time", "WorkflowDecider", "SystemIO", "WorkflowEngine", "StrictJSON"]
         ),
 
         /// The parsers' fuzz functions: `make fuzz` drives them with libFuzzer (`Fuzz/*.swift`), `make test`
@@ -106,28 +109,35 @@ let package = Package(
         .testTarget(name: "AWSConfigurationTests", dependencies: ["AWSConfiguration", "AWSSigning"]),
         .testTarget(
             name: "AWSRDSTests",
-            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Hashing", "Activities", "StrictJSON"]),
+            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "Time", "WorkflowModel", "Activities", "StrictJSON"]),
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
         .testTarget(
             name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "DatabaseTesting", "RDSCore", "Hashing"]),
-        .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
+        .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "Time", "StrictJSON"]),
         .testTarget(
             name: "WorkflowDeciderTests",
             dependencies: [
-                "WorkflowDecider", "WorkflowModel", "StrictJSON", "EngineTesting", "WorkflowEngine", "HistoryStore",
+                "WorkflowDecider", "WorkflowModel", "Time", "StrictJSON", "EngineTesting", "WorkflowEngine", "HistoryStore",
                 "RDSSimulator", "RDSCore", "Activities", "Hashing", "SystemIO",
             ],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "EngineTesting", "Hashing"]),
         .testTarget(
-            name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowModel", "HistoryStore", "EngineTesting", "StrictJSON"]),
-        .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel"]),
+            name: "HistoryStoreTests",
+            dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "Time", "EngineTesting", "Hashing", "StrictJSON"]),
+        .testTarget(
+            name: "WorkflowEngineTests",
+            dependencies: [
+                "WorkflowEngine", "WorkflowModel", "Time", "WorkflowDecider", "HistoryStore", "SystemIO", "EngineTesting",
+                "StrictJSON",
+            ]),
+        .testTarget(
+            name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "Time", "SystemIO"]),
         .testTarget(
             name: "ActivitiesTests",
-            dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
+            dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "Time", "StrictJSON"]),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
-        .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "WorkflowModel", "StrictJSON", "EngineTesting"]),
+        .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "StrictJSON"]),
         // Spawns the built `cairn` binary (make test builds it first); links only the seeded generator.
         .testTarget(name: "EndToEndTests", dependencies: ["EngineTesting", "AWSTesting", "DatabaseTesting"]),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 public import HistoryStore
 public import StrictJSON
+public import Time
 import WorkflowDecider
 public import WorkflowModel
 

@@ -2,6 +2,7 @@ import Foundation
 import HistoryStore
 import StrictJSON
 import Testing
+import Time
 import WorkflowDecider
 import WorkflowModel
 

@@ -4,6 +4,7 @@ import Hashing
 import HistoryStore
 import StrictJSON
 import Testing
+import Time
 import WorkflowDecider
 import WorkflowModel
 

@@ -9,6 +9,7 @@ import StrictJSON
 import Synchronization
 import SystemIO
 import Testing
+import Time
 import WorkflowEngine
 import WorkflowModel
 

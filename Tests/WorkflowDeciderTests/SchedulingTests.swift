@@ -1,6 +1,7 @@
 import EngineTesting
 import StrictJSON
 import Testing
+import Time
 import WorkflowDecider
 import WorkflowModel
 

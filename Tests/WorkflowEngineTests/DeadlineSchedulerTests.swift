@@ -1,7 +1,7 @@
 import EngineTesting
 import Synchronization
 import Testing
-import WorkflowModel
+import Time
 
 @testable import WorkflowEngine
 

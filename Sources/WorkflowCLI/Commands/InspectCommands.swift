@@ -1,6 +1,7 @@
 import Foundation
 import HistoryStore
 import StrictJSON
+import Time
 import WorkflowEngine
 import WorkflowModel
 

@@ -2,6 +2,7 @@ import Foundation
 import HistoryStore
 import StrictJSON
 import SystemIO
+import Time
 import WorkflowEngine
 import WorkflowModel
 

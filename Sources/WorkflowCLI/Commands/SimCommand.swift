@@ -3,8 +3,8 @@ import RDSCore
 import RDSSimulator
 import StrictJSON
 import SystemIO
+import Time
 import WorkflowEngine
-import WorkflowModel
 
 /// `cairn sim ...`: the built-in RDS simulator's state in this state directory.
 enum SimCommand {

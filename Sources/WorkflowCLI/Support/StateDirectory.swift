@@ -2,8 +2,8 @@ import Foundation
 import HistoryStore
 import RDSSimulator
 import SystemIO
+import Time
 import WorkflowEngine
-import WorkflowModel
 
 /// The state directory: histories, the engine lock, the simulator's files and queued requests.
 struct StateDirectory {

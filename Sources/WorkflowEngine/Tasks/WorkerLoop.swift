@@ -1,5 +1,6 @@
 import StrictJSON
 import Synchronization
+import Time
 import WorkflowModel
 
 /// One in-process worker: polls the task lists, runs the handler, reports the outcome.

@@ -3,6 +3,7 @@ import HistoryStore
 import StrictJSON
 import Synchronization
 import SystemIO
+import Time
 import WorkflowDecider
 import WorkflowModel
 
