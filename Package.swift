@@ -113,6 +113,7 @@ let package = Package(
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
         .testTarget(
             name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "DatabaseTesting", "RDSCore", "Hashing"]),
+        .testTarget(name: "TimeTests", dependencies: ["Time"]),
         .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "Time", "StrictJSON"]),
         .testTarget(
             name: "WorkflowDeciderTests",
