@@ -33,7 +33,7 @@ let package = Package(
         // MARK: Model and decider (pure: no clock, randomness or I/O)
 
         /// Workflow definitions, validation, templates, history events, decisions, limits.
-        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Time"]),
+        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Time", "Hashing"]),
         /// (definition, history) -> decisions.
         .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "Time", "StrictJSON"]),
 
@@ -72,7 +72,7 @@ let package = Package(
             name: "WorkflowCLI",
             dependencies: [
                 "WorkflowModel", "Time", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
-                "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "Hashing", "AWSRDS", "AWSConfiguration",
+                "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "AWSRDS", "AWSConfiguration",
                 "DatabaseAdministration",
             ]
         ),
@@ -81,7 +81,7 @@ let package = Package(
         /// `make bench`: the performance workloads (W0-W5) on the real engine and disk; not a test.
         .executableTarget(
             name: "CairnBench",
-            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON", "Hashing"]
+            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
         ),
 
         // MARK: Test support

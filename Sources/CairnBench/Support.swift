@@ -1,5 +1,4 @@
 import Foundation
-import Hashing
 import HistoryStore
 import StrictJSON
 import Synchronization
@@ -67,7 +66,7 @@ struct BenchWorkflow {
         }
         self.definition = definition
         self.json = json
-        digest = "sha256:" + SHA256.hexDigest(json.canonicalBytes())
+        digest = RecordedDefinition.digest(of: json)
     }
 
     func request(_ id: String, input: JSONObject = JSONObject()) -> StartRequest {

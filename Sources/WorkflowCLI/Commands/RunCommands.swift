@@ -70,7 +70,7 @@ enum RunCommand {
                 execution = try await session.engine.start(
                     StartRequest(
                         executionId: executionId, definition: definition, definitionJSON: definitionJSON,
-                        definitionDigest: definitionDigest(definitionJSON), definitionSource: file, input: input,
+                        definitionDigest: RecordedDefinition.digest(of: definitionJSON), definitionSource: file, input: input,
                         tagList: provider.executionTag.map { [$0] } ?? []))
             } catch let error as StoreError where error.code == StoreError.Code.executionExists {
                 // Another `run --id` with the same id got there first.
