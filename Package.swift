@@ -43,6 +43,9 @@ let package = Package(
         .target(name: "SystemIO"),
         /// Append-only, checksummed history files; recovery; the state-directory lock.
         .target(name: "HistoryStore", dependencies: ["WorkflowModel", "Time", "SystemIO", "Hashing", "StrictJSON"]),
+        /// The state directory's layout, lock, leftovers of interrupted writes and queued cancel requests,
+        /// through DurableFileSystem.
+        .target(name: "StateDirectory", dependencies: ["HistoryStore", "SystemIO", "StrictJSON", "Time"]),
 
         // MARK: Runtime
 
@@ -71,7 +74,7 @@ let package = Package(
         .target(
             name: "WorkflowCLI",
             dependencies: [
-                "WorkflowModel", "Time", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
+                "WorkflowModel", "Time", "WorkflowDecider", "SystemIO", "HistoryStore", "StateDirectory", "WorkflowEngine",
                 "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "AWSRDS", "AWSConfiguration",
                 "DatabaseAdministration",
             ]
@@ -123,6 +126,9 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "StateDirectoryTests",
+            dependencies: ["StateDirectory", "HistoryStore", "SystemIO", "Time", "StrictJSON", "EngineTesting"]),
         .testTarget(
             name: "HistoryStoreTests",
             dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "Time", "EngineTesting", "Hashing", "StrictJSON"]),

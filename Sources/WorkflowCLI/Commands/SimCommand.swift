@@ -1,6 +1,7 @@
 import Foundation
 import RDSCore
 import RDSSimulator
+import StateDirectory
 import StrictJSON
 import SystemIO
 import Time
