@@ -1,18 +1,9 @@
 import EngineTesting
-import Foundation
 import SystemIO
 import Testing
 
 /// `directoryExists`, the temporary-name rule and `lockHolder` on both file systems.
 @Suite struct DirectoryAndTemporaryNameTests {
-    /// Runs `body` with a fresh directory under the system temporary directory, removed afterwards.
-    func withTemporaryDirectory(_ body: (String) throws -> Void) throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
-        defer { try? FileManager.default.removeItem(at: url) }
-        try body(url.path)
-    }
-
     /// A directory, a file and nothing, on `fileSystem` under `root`.
     func checkDirectoryExists(_ fileSystem: any DurableFileSystem, root: String) throws {
         try fileSystem.createDirectory(at: root + "/directory")

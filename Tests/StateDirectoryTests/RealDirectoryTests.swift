@@ -1,21 +1,19 @@
-import Foundation
+import EngineTesting
 import StateDirectory
 import SystemIO
 import Testing
 import Time
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The state directory on the real disk, through PosixFileSystem.
 @Suite struct RealDirectoryTests {
-    /// Runs `body` with a fresh directory under the system temporary directory, removed afterwards.
-    func withTemporaryDirectory(_ body: (String) throws -> Void) throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-state-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
-        defer { try? FileManager.default.removeItem(at: url) }
-        try body(url.path)
-    }
-
     @Test func theLockHolderRemovesARealTemporaryAndKeepsTheHistory() throws {
-        try withTemporaryDirectory { root in
+        try withTemporaryDirectory(prefix: "cairn-state") { root in
             let fileSystem = PosixFileSystem()
             let directory = StateDirectory(path: root + "/state", fileSystem: fileSystem)
             try fileSystem.createDirectory(at: directory.executionsPath)
@@ -34,7 +32,7 @@ import Time
     }
 
     @Test func aRealFileIsNotAStateDirectoryAndACancelRequestIsARealFile() throws {
-        try withTemporaryDirectory { root in
+        try withTemporaryDirectory(prefix: "cairn-state") { root in
             let fileSystem = PosixFileSystem()
             try fileSystem.createFileExclusively(at: root + "/file", contents: [1])
             let file = StateDirectory(path: root + "/file", fileSystem: fileSystem)
