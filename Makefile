@@ -46,7 +46,7 @@ torture:
 # fix it and add the input to the committed corpus.
 FUZZ_SECONDS ?= 300
 FUZZ_BUILD := .build-fuzz
-FUZZ_MODULES := StrictJSON Hashing WorkflowModel SystemIO HistoryStore FuzzTargets
+FUZZ_MODULES := StrictJSON Hashing Time WorkflowModel SystemIO HistoryStore FuzzTargets
 fuzz:
 	$(SWIFT) build --scratch-path $(FUZZ_BUILD) --target FuzzTargets -Xswiftc -sanitize=fuzzer
 	for target in definition history; do \

@@ -20,6 +20,9 @@ let package = Package(
         .target(name: "StrictJSON"),
         /// SHA-256, HMAC-SHA256 and CRC-32C, written from the specifications.
         .target(name: "Hashing"),
+        /// Timestamps, intervals and the injected wall clock: what the model, the engine and the RDS
+        /// modules share about time.
+        .target(name: "Time"),
         /// AWS Signature Version 4 (header and query signing), credentials, and the percent encodings
         /// AWS and botocore use.
         .target(name: "AWSSigning", dependencies: ["Hashing"]),
@@ -30,40 +33,43 @@ let package = Package(
         // MARK: Model and decider (pure: no clock, randomness or I/O)
 
         /// Workflow definitions, validation, templates, history events, decisions, limits.
-        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Hashing"]),
+        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Time", "Hashing"]),
         /// (definition, history) -> decisions.
-        .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "StrictJSON"]),
+        .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "Time", "StrictJSON"]),
 
         /// One execution as a pure state machine: input -> (events, actions); task tokens; the retry decision.
-        .target(name: "ExecutionCore", dependencies: ["WorkflowModel", "WorkflowDecider", "StrictJSON"]),
+        .target(name: "ExecutionCore", dependencies: ["WorkflowModel", "Time", "WorkflowDecider", "StrictJSON"]),
 
         // MARK: Storage
 
         /// Thin POSIX wrappers behind the DurableFileSystem protocol.
         .target(name: "SystemIO"),
         /// Append-only, checksummed history files; recovery; the state-directory lock.
-        .target(name: "HistoryStore", dependencies: ["WorkflowModel", "SystemIO", "Hashing", "StrictJSON"]),
+        .target(name: "HistoryStore", dependencies: ["WorkflowModel", "Time", "SystemIO", "Hashing", "StrictJSON"]),
+        /// The state directory's layout, lock, leftovers of interrupted writes and queued cancel requests,
+        /// through DurableFileSystem.
+        .target(name: "StateDirectory", dependencies: ["HistoryStore", "SystemIO", "StrictJSON", "Time"]),
 
         // MARK: Runtime
 
         /// The engine: executions, decision rounds, task lists, worker pool, timers, timeouts, retries.
-        .target(name: "WorkflowEngine", dependencies: ["ExecutionCore", "WorkflowModel", "WorkflowDecider", "HistoryStore", "StrictJSON"]),
+        .target(name: "WorkflowEngine", dependencies: ["ExecutionCore", "WorkflowModel", "Time", "WorkflowDecider", "HistoryStore", "StrictJSON"]),
 
         // MARK: RDS and activities
 
         /// The RDS provider interface and its value types.
-        .target(name: "RDSCore", dependencies: ["WorkflowModel", "StrictJSON"]),
+        .target(name: "RDSCore", dependencies: ["Time"]),
         /// The embedded RDS simulator: durable state, status timeline, fault injection, secret store.
-        .target(name: "RDSSimulator", dependencies: ["RDSCore", "WorkflowModel", "SystemIO", "StrictJSON", "Hashing"]),
+        .target(name: "RDSSimulator", dependencies: ["RDSCore", "Time", "SystemIO", "Hashing"]),
         /// The real RDS provider: the Query API over HTTPS with SigV4, XML responses, retries, and the
         /// Secrets Manager calls Cairn needs.
         .target(
             name: "AWSRDS",
-            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "WorkflowModel", "StrictJSON"]),
+            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "Time", "StrictJSON"]),
         /// Database users over a real connection: a PostgreSQL administrator that drives `psql`.
         .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
-        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "StrictJSON"]),
+        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "Time", "StrictJSON"]),
 
         // MARK: Command line
 
@@ -71,8 +77,8 @@ let package = Package(
         .target(
             name: "WorkflowCLI",
             dependencies: [
-                "WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine",
-                "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "Hashing", "AWSRDS", "AWSConfiguration",
+                "WorkflowModel", "Time", "WorkflowDecider", "SystemIO", "HistoryStore", "StateDirectory", "WorkflowEngine",
+                "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "AWSRDS", "AWSConfiguration",
                 "DatabaseAdministration",
             ]
         ),
@@ -81,7 +87,7 @@ let package = Package(
         /// `make bench`: the performance workloads (W0-W5) on the real engine and disk; not a test.
         .executableTarget(
             name: "CairnBench",
-            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON", "Hashing"]
+            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
         ),
 
         // MARK: Test support
@@ -89,16 +95,16 @@ let package = Package(
         /// Pure test support: histories built by hand or read from fixture files without the store, and a
         /// seeded generator. No engine, store or clock, so the decider's tests and the leaves' tests link
         /// only what they test.
-        .target(name: "HistoryTesting", dependencies: ["WorkflowModel", "WorkflowDecider", "StrictJSON"]),
+        .target(name: "HistoryTesting", dependencies: ["WorkflowModel", "WorkflowDecider", "StrictJSON", "Time"]),
         /// Manual clock, in-memory and fault-injecting file system, engine notification recorder.
-        .target(name: "EngineTesting", dependencies: ["HistoryTesting", "WorkflowModel", "SystemIO", "WorkflowEngine"]),
+        .target(name: "EngineTesting", dependencies: ["HistoryTesting", "WorkflowModel", "Time", "SystemIO", "WorkflowEngine"]),
         /// Records the golden histories by running the real engine, activities and RDS simulator on an
         /// in-memory file system and a manual clock (the `GoldenHistoryTests` target drives it).
         .target(
             name: "GoldenRecording",
             dependencies: [
                 "Activities", "EngineTesting", "Hashing", "HistoryStore", "HistoryTesting", "RDSSimulator", "StrictJSON", "SystemIO",
-                "WorkflowEngine", "WorkflowModel",
+                "Time", "WorkflowEngine", "WorkflowModel",
             ]
         ),
 
@@ -119,37 +125,41 @@ let package = Package(
         .testTarget(name: "AWSConfigurationTests", dependencies: ["AWSConfiguration", "AWSSigning"]),
         .testTarget(
             name: "AWSRDSTests",
-            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "WorkflowModel", "Activities", "StrictJSON"]),
+            dependencies: ["AWSRDS", "AWSSigning", "AWSTesting", "RDSCore", "Time", "WorkflowModel", "Activities", "StrictJSON"]),
         .testTarget(name: "AWSTestingTests", dependencies: ["AWSTesting"]),
         .testTarget(
             name: "DatabaseAdministrationTests", dependencies: ["DatabaseAdministration", "DatabaseTesting", "RDSCore", "Hashing"]),
-        .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "StrictJSON"]),
+        .testTarget(name: "TimeTests", dependencies: ["Time"]),
+        .testTarget(name: "WorkflowModelTests", dependencies: ["WorkflowModel", "Time", "StrictJSON"]),
         // The decider's tests link no runtime: goldens are read from their files (HistoryTesting).
         .testTarget(
-            name: "WorkflowDeciderTests", dependencies: ["WorkflowDecider", "WorkflowModel", "StrictJSON", "HistoryTesting"],
+            name: "WorkflowDeciderTests", dependencies: ["WorkflowDecider", "WorkflowModel", "StrictJSON", "HistoryTesting", "Time"],
             exclude: ["Fixtures"]),
         /// The golden histories against the real engine (re-recorded and compared byte for byte) and the
         /// store (scanned); the negative fixtures derived from them.
         .testTarget(
             name: "GoldenHistoryTests",
             dependencies: [
-                "GoldenRecording", "HistoryTesting", "HistoryStore", "WorkflowDecider", "WorkflowModel", "StrictJSON", "Hashing",
+                "GoldenRecording", "HistoryTesting", "HistoryStore", "WorkflowDecider", "WorkflowModel", "StrictJSON", "Hashing", "Time",
             ]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO", "EngineTesting", "HistoryTesting"]),
         .testTarget(
+            name: "StateDirectoryTests",
+            dependencies: ["StateDirectory", "HistoryStore", "SystemIO", "Time", "StrictJSON", "EngineTesting"]),
+        .testTarget(
             name: "HistoryStoreTests",
-            dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "StrictJSON", "EngineTesting", "HistoryTesting", "Hashing"]),
-        .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore", "WorkflowDecider", "WorkflowModel", "StrictJSON"]),
+            dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "StrictJSON", "EngineTesting", "HistoryTesting", "Hashing", "Time"]),
+        .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore", "WorkflowDecider", "WorkflowModel", "StrictJSON", "Time"]),
         .testTarget(
             name: "WorkflowEngineTests",
             dependencies: [
                 "WorkflowEngine", "ExecutionCore", "WorkflowDecider", "WorkflowModel", "HistoryStore", "SystemIO", "StrictJSON",
-                "EngineTesting", "HistoryTesting",
+                "EngineTesting", "HistoryTesting", "Time",
             ]),
-        .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "SystemIO", "EngineTesting", "WorkflowModel"]),
+        .testTarget(name: "RDSSimulatorTests", dependencies: ["RDSSimulator", "RDSCore", "SystemIO", "EngineTesting", "WorkflowModel", "Time"]),
         .testTarget(
             name: "ActivitiesTests",
-            dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "StrictJSON"]),
+            dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "Time", "StrictJSON"]),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
         .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "StrictJSON"]),
         // Reads the sources and Package.swift (make lint runs it alone): short functions, and docs/architecture.md's

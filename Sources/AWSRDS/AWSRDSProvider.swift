@@ -1,7 +1,7 @@
 import AWSSigning
 import Foundation
 public import RDSCore
-import WorkflowModel
+import Time
 
 /// The real Amazon RDS, over the Query API (`Action=...&Version=2014-10-31`, form-encoded, SigV4)
 /// with XML answers. Behind the same ``RDSProvider`` interface as the simulator.

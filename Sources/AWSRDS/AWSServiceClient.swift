@@ -2,7 +2,7 @@ import AWSConfiguration
 public import AWSSigning
 import Foundation
 public import RDSCore
-public import WorkflowModel
+public import Time
 
 /// Where an AWS service answers in a region: `https://rds.us-east-1.amazonaws.com/`, or one endpoint
 /// for every region when `AWS_ENDPOINT_URL_RDS` (or the like) points at an emulator such as moto.

@@ -1,5 +1,5 @@
 public import RDSCore
-import WorkflowModel
+import Time
 
 /// Reads RDS's XML shapes (`DBInstance`, `DBSnapshot`, `TagList`, `ErrorResponse`) into RDSCore's
 /// value types.

@@ -1,5 +1,5 @@
 public import RDSCore
-public import WorkflowModel
+public import Time
 
 /// How a call to AWS is repeated inside one activity attempt, as the AWS SDKs do: throttling, HTTP
 /// 5xx and lost connections are retried with capped exponential backoff and full jitter; every other

@@ -1,5 +1,6 @@
 import RDSCore
 import StrictJSON
+import Time
 import WorkflowModel
 
 /// A step's evaluated input, checked against the activity type's ``ActivityTypeSpec``: an object,

@@ -1,5 +1,6 @@
 import RDSCore
 import StrictJSON
+import Time
 import WorkflowModel
 
 /// `rds.createInstance`: CreateDBInstance with ownership tags; returns at once.

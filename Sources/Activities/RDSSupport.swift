@@ -1,5 +1,6 @@
 import RDSCore
 import StrictJSON
+import Time
 import WorkflowModel
 
 /// Helpers shared by the `rds.*` handlers: ownership tags, error mapping, output shapes, polling.

@@ -1,4 +1,5 @@
 import StrictJSON
+import Time
 import WorkflowModel
 
 /// `sleep`: waits `duration` on the context's clock, heartbeating at most every 10 s of clock time.

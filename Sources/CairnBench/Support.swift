@@ -1,5 +1,4 @@
 import Foundation
-import Hashing
 import HistoryStore
 import StrictJSON
 import Synchronization
@@ -67,7 +66,7 @@ struct BenchWorkflow {
         }
         self.definition = definition
         self.json = json
-        digest = "sha256:" + SHA256.hexDigest(json.canonicalBytes())
+        digest = RecordedDefinition.digest(of: json)
     }
 
     func request(_ id: String, input: JSONObject = JSONObject()) -> StartRequest {
@@ -118,13 +117,7 @@ struct BenchEngine {
         let lock = try store.lockStateDirectory(holder: "cairn-bench pid \(getpid())")
         let engine = Engine(
             store: store, handlers: handlers, clock: SystemWallClock(),
-            configuration: EngineConfiguration(workerCount: workers, identity: "cairn-bench"),
-            loadDefinition: { json, _ in
-                guard let definition = WorkflowValidator.validate(json: json).definition else {
-                    throw BenchError("recorded definition does not validate")
-                }
-                return definition
-            })
+            configuration: EngineConfiguration(workerCount: workers, identity: "cairn-bench"))
         await engine.startWorkers()
         return BenchEngine(store: store, lock: lock, engine: engine)
     }

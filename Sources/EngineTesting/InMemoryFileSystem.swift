@@ -270,6 +270,11 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         state.withLock { state in Self.entry(Self.normalize(path), state) != nil }
     }
 
+    /// Whether a visible directory exists at `path`.
+    public func directoryExists(at path: String) -> Bool {
+        state.withLock { state in Self.entry(Self.normalize(path), state) == .directory }
+    }
+
     /// The visible names, sorted by their UTF-8 bytes.
     public func listDirectory(at path: String) throws -> [String] {
         try state.withLock { state in
@@ -598,14 +603,14 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
-    /// Creates `<dir>/.<name>.tmp-<n>`, writes `contents` and fsyncs it; removes it on failure.
+    /// Creates the ``TemporaryName`` for `path` (as process 1), writes `contents` and fsyncs it; removes it on failure.
     private static func writeTemporary(for path: String, contents: [UInt8], _ state: inout State) throws -> String {
         let (parent, name) = split(path)
         guard state.directories[parent] != nil else {
             throw error(entry(parent, state) == nil ? .notFound : .notADirectory, "open", path)
         }
         state.temporaryCounter += 1
-        let temporary = join(parent, ".\(name).tmp-1-\(state.temporaryCounter)")
+        let temporary = join(parent, TemporaryName.make(for: name, processId: 1, counter: UInt64(state.temporaryCounter)))
         let id = state.nextInode
         try step(.createFile(temporary), &state) { state in
             state.nextInode += 1

@@ -1,5 +1,5 @@
 import Synchronization
-public import WorkflowModel
+public import Time
 
 /// A clock that moves only when a test calls ``advance(by:)`` or ``advance(to:)``.
 ///

@@ -1,4 +1,5 @@
 public import StrictJSON
+public import Time
 public import WorkflowModel
 
 /// Where one scheduled activity task is in its life, beyond what the history says: which attempt,

@@ -1,4 +1,5 @@
 public import StrictJSON
+public import Time
 public import WorkflowModel
 
 /// Everything that can happen to an open execution, whoever drives it: in-process workers and

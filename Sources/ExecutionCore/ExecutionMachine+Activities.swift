@@ -1,4 +1,5 @@
 import StrictJSON
+import Time
 import WorkflowModel
 
 // Activity attempts: queued in their task list, started by a worker, ended by the worker, a timeout

@@ -1,5 +1,6 @@
 import StrictJSON
 import WorkflowDecider
+import Time
 import WorkflowModel
 
 // Decision tasks: scheduled when the history holds something to decide, one at a time; started by

@@ -1,4 +1,5 @@
 import StrictJSON
+public import Time
 public import WorkflowModel
 
 /// One execution as a state machine: an input comes in, the events to persist and the actions to

@@ -9,6 +9,7 @@ import StrictJSON
 import SystemIO
 import Testing
 import WorkflowEngine
+import Time
 import WorkflowModel
 
 // Records golden histories by running the real engine, the built-in activities and the RDS
@@ -97,12 +98,6 @@ public enum GoldenRun {
             store: store, handlers: handlers, clock: clock,
             configuration: EngineConfiguration(
                 workerCount: 1, identity: "cairn golden", catalog: .builtIn, makeRunId: { GoldenSpec.runId }),
-            loadDefinition: { json, _ in
-                guard let definition = WorkflowValidator.validate(json: json).definition else {
-                    throw EngineError(code: .definitionChanged, message: "the recorded definition is invalid")
-                }
-                return definition
-            },
             observer: recorder.observer)
     }
 

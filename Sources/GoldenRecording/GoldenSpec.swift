@@ -2,6 +2,7 @@ public import Foundation
 import HistoryTesting
 import RDSSimulator
 public import Testing
+import Time
 import WorkflowModel
 
 /// One golden history: which workflow, with what inputs and faults, and how it must end.

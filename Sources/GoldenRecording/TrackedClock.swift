@@ -1,6 +1,7 @@
 import EngineTesting
 import StrictJSON
 import Synchronization
+import Time
 import WorkflowModel
 
 /// The ``ManualClock`` as the engine sees it, counting who sleeps until when.

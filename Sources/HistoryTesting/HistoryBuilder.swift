@@ -1,4 +1,5 @@
 public import StrictJSON
+public import Time
 import WorkflowDecider
 public import WorkflowModel
 

@@ -1,4 +1,4 @@
-public import WorkflowModel
+public import Time
 
 /// A DB instance as `DescribeDBInstances` reports it (the `DBInstance` shape, trimmed to what Cairn
 /// uses; field names follow botocore's with the `DB` prefixes dropped where Swift reads better).

@@ -1,4 +1,4 @@
-public import WorkflowModel
+public import Time
 
 /// The RDS operations Cairn needs, in the Query API's vocabulary. Two providers implement it: the
 /// embedded simulator (`RDSSimulator`) and, later, the real API over SigV4, so the activities never

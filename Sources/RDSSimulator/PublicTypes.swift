@@ -1,4 +1,4 @@
-public import WorkflowModel
+public import Time
 
 /// A fault the simulator injects, persisted in `state.json` and consumed as it fires.
 public enum FaultRule: Sendable, Hashable, Codable, CustomStringConvertible {

@@ -2,7 +2,7 @@ import Foundation
 public import RDSCore
 import Synchronization
 public import SystemIO
-public import WorkflowModel
+public import Time
 
 /// The embedded RDS: an in-process simulator of the RDS Query API whose state is durable in a
 /// directory, so a resumed execution still finds the instances an earlier process created.

@@ -1,5 +1,5 @@
 import RDSCore
-import WorkflowModel
+import Time
 
 /// How long each operation takes in simulated time (divided by the speed in wall time). Figures are
 /// typical of small RDS instances, so a rollout's shape looks real at speed 1.

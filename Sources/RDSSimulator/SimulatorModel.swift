@@ -1,7 +1,7 @@
 import Foundation
 import Hashing
 import RDSCore
-import WorkflowModel
+import Time
 
 /// The simulator's logic as a value: each operation mutates a copy of the state and returns the
 /// answer, and the owning ``RDSSimulator`` persists the copy before committing it. Keeping the

@@ -1,7 +1,7 @@
 import Foundation
 public import RDSCore
 public import SystemIO
-public import WorkflowModel
+public import Time
 
 /// Reads what a simulator holds without opening it for writing.
 ///

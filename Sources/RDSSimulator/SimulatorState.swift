@@ -1,5 +1,5 @@
 import RDSCore
-import WorkflowModel
+import Time
 
 /// Everything in `state.json`. Arrays, not dictionaries, so the encoded bytes do not depend on hash
 /// order; kept sorted by (region, identifier).

@@ -10,6 +10,8 @@ public protocol DurableFileSystem: Sendable {
     func readFile(at path: String) throws -> [UInt8]
     /// Whether something exists at `path`.
     func fileExists(at path: String) -> Bool
+    /// Whether a directory exists at `path` (false for a file, or for nothing).
+    func directoryExists(at path: String) -> Bool
     /// The names (not paths) in a directory, sorted.
     func listDirectory(at path: String) throws -> [String]
     /// Creates a directory and any missing parents with mode 0700, fsyncing each new entry's parent.
@@ -31,6 +33,10 @@ public protocol DurableFileSystem: Sendable {
     /// or the process exits. Throws ``SystemError`` with code `wouldBlock` when another holder has it;
     /// `holderDescription` is written into the file so the refusal can say who holds it.
     func lockFile(at path: String, holderDescription: String) throws -> any FileLock
+    /// Whether `name` (a name in a directory, not a path) is one this file system gives the temporary
+    /// file of an atomic write. A crash can leave such a file behind; whoever alone writes in that
+    /// directory may remove it. (Default: ``TemporaryName/matches(_:)``.)
+    func isTemporaryName(_ name: String) -> Bool
     /// Creates several files as ``createFileExclusively(at:contents:)`` does, one result per file in
     /// order; an implementation may share the directory fsyncs among them. A file's name is durable
     /// only when its result is a success.
@@ -45,6 +51,19 @@ public protocol DurableFileSystem: Sendable {
 }
 
 extension DurableFileSystem {
+    /// The names ``TemporaryName`` makes.
+    public func isTemporaryName(_ name: String) -> Bool { TemporaryName.matches(name) }
+
+    /// The holder a lock file at `path` records (what ``lockFile(at:holderDescription:)`` wrote), or
+    /// nil when there is no such file or it is empty.
+    public func lockHolder(at path: String) -> String? {
+        guard let bytes = try? readFile(at: path) else { return nil }
+        var text = Substring(String(decoding: bytes, as: UTF8.self))
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        return text.isEmpty ? nil : String(text)
+    }
+
     /// One ``createFileExclusively(at:contents:)`` after the other.
     public func createFilesExclusively(_ files: [(path: String, contents: [UInt8])]) -> [Result<Void, any Error>] {
         files.map { file in Result { try createFileExclusively(at: file.path, contents: file.contents) } }

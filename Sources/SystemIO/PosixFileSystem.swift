@@ -31,6 +31,12 @@ public struct PosixFileSystem: DurableFileSystem {
         return stat(path, &info) == 0
     }
 
+    /// `stat`: true when a directory exists at `path` (following symbolic links).
+    public func directoryExists(at path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// `opendir` + `readdir`: the names sorted by their UTF-8 bytes, without `.` and `..`.
     public func listDirectory(at path: String) throws -> [String] {
         guard let directory = opendir(path) else { throw Posix.error("opendir", path) }
@@ -464,7 +470,7 @@ enum Posix {
     /// path. The temporary is removed when anything fails.
     static func writeTemporary(directory: String, name: String, contents: [UInt8]) throws -> String {
         let counter = temporaryCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        let temporary = "\(directory)/.\(name).tmp-\(getpid())-\(counter)"
+        let temporary = "\(directory)/" + TemporaryName.make(for: name, processId: getpid(), counter: counter)
         let fd = try open(temporary, O_WRONLY | O_CREAT | O_EXCL)
         do {
             try writeAll(fd, contents, path: temporary)

@@ -1,4 +1,5 @@
 import Foundation
+import StateDirectory
 import WorkflowModel
 
 /// The `cairn` command line: parses arguments, runs a subcommand, returns the exit status
@@ -50,6 +51,10 @@ public enum CairnCLI {
         } catch let error as CLIError {
             console.error("cairn \(name): \(error.message)")
             return error.status
+        } catch let error as StateDirectoryError {
+            let reported = CLIError(error)
+            console.error("cairn \(name): \(reported.message)")
+            return reported.status
         } catch {
             console.error("cairn \(name): \(error)")
             return ExitStatus.failure
@@ -93,7 +98,7 @@ struct Invocation: Sendable {
     var environment: [String: String]
     var console: Console
 
-    var stateDirectory: StateDirectory { StateDirectory.resolve(arguments, environment: environment) }
+    var stateDirectory: StateDirectory { StateDirectory.resolve(explicit: arguments.value("state-dir"), environment: environment) }
 
     /// The single positional argument named `name`.
     func positional(_ name: String) throws -> String {

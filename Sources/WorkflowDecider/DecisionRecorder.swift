@@ -1,3 +1,4 @@
+import Time
 public import WorkflowModel
 
 /// How each decision is written into the history (what SWF's service does on

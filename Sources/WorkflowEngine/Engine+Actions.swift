@@ -1,4 +1,5 @@
 import ExecutionCore
+import Time
 import WorkflowModel
 
 // Performing what the machine asked for, once the events that led to it are durable.

@@ -1,6 +1,7 @@
 import ExecutionCore
 import HistoryStore
 import WorkflowDecider
+import Time
 import WorkflowModel
 
 // The one path every input takes: take the execution's turn, apply the input to its machine, let

@@ -2,6 +2,7 @@ import ExecutionCore
 import HistoryStore
 public import StrictJSON
 import WorkflowDecider
+public import Time
 public import WorkflowModel
 
 /// What a caller needs to start an execution.
@@ -112,7 +113,7 @@ extension Engine {
             closedStatuses[executionId] = state.status
             return state.status
         }
-        let definition = try loadDefinition(started.definition, started.definitionDigest)
+        let definition = try recordedDefinition(started)
         // A batch cut by a crash after its DecisionTaskCompleted lost decisions the history cannot
         // show: the decider, which never repeats itself, says whether any are missing.
         let undecided =

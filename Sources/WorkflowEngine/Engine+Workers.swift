@@ -1,5 +1,6 @@
 public import ExecutionCore
 public import StrictJSON
+public import Time
 public import WorkflowModel
 
 // The worker protocol (in-process workers use it today; remote workers over HTTP next): take a

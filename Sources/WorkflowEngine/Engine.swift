@@ -2,6 +2,7 @@ import ExecutionCore
 import Foundation
 public import HistoryStore
 public import StrictJSON
+public import Time
 public import WorkflowModel
 
 /// How an engine runs.
@@ -20,12 +21,18 @@ public struct EngineConfiguration: Sendable {
     /// Unique per engine start, part of every task token: a token issued before a restart never
     /// matches one issued after it. Random by default (tests pass a fixed one).
     public var incarnation: String
+    /// Turns the definition recorded in `WorkflowExecutionStarted` and its digest back into a
+    /// definition on resume. Nil (the default): ``WorkflowModel/RecordedDefinition/reload(_:digest:catalog:)``,
+    /// which refuses a definition that no longer matches its digest or no longer validates. Tests that
+    /// record a definition built in code pass their own.
+    public var loadDefinition: (@Sendable (JSONValue, String) throws -> WorkflowDefinition)?
 
     /// Makes a configuration.
     public init(
         workerCount: Int = 64, identity: String = "cairn", catalog: ActivityCatalog = .builtIn, decidesInProcess: Bool = true,
         makeRunId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
-        incarnation: String = String(UUID().uuidString.lowercased().prefix(8))
+        incarnation: String = String(UUID().uuidString.lowercased().prefix(8)),
+        loadDefinition: (@Sendable (JSONValue, String) throws -> WorkflowDefinition)? = nil
     ) {
         self.workerCount = workerCount
         self.identity = identity
@@ -33,6 +40,7 @@ public struct EngineConfiguration: Sendable {
         self.decidesInProcess = decidesInProcess
         self.makeRunId = makeRunId
         self.incarnation = incarnation
+        self.loadDefinition = loadDefinition
     }
 }
 
@@ -103,7 +111,6 @@ public actor Engine {
     let clock: any WallClock
     let configuration: EngineConfiguration
     let observer: (@Sendable (EngineNotification) -> Void)?
-    let loadDefinition: @Sendable (JSONValue, String) throws -> WorkflowDefinition
     /// Activity tasks waiting for a taker, one queue per task list.
     let activityTasks: TaskBroker<ActivityTask>
     /// Decision tasks waiting for a decider that polls (none when deciding in-process).
@@ -128,13 +135,9 @@ public actor Engine {
     ///   - store: the history store; the caller holds the state directory's lock.
     ///   - handlers: activity handlers by type; in-process workers take only these types.
     ///   - clock: time for events, timers and timeouts.
-    ///   - loadDefinition: turns the definition recorded in `WorkflowExecutionStarted` (and its
-    ///     recorded digest) back into a definition, refusing one whose digest does not match.
     public init(
         store: HistoryStore, handlers: [any ActivityHandler], clock: any WallClock,
-        configuration: EngineConfiguration = EngineConfiguration(),
-        loadDefinition: @escaping @Sendable (JSONValue, String) throws -> WorkflowDefinition,
-        observer: (@Sendable (EngineNotification) -> Void)? = nil
+        configuration: EngineConfiguration = EngineConfiguration(), observer: (@Sendable (EngineNotification) -> Void)? = nil
     ) {
         self.store = store
         committer = GroupCommitter(store: store)
@@ -147,7 +150,6 @@ public actor Engine {
         activityTasks = TaskBroker(deadlines: deadlines)
         decisionTasks = TaskBroker(deadlines: deadlines)
         self.configuration = configuration
-        self.loadDefinition = loadDefinition
         self.observer = observer
     }
 
@@ -186,6 +188,19 @@ public actor Engine {
 
     func checkRunning() throws {
         if let stoppedError { throw stoppedError }
+    }
+
+    /// The definition `started` recorded, reloaded for a resume.
+    /// - Throws: ``EngineError`` `engine.definitionChanged` or `engine.definitionInvalid`, with the cause.
+    func recordedDefinition(_ started: WorkflowExecutionStartedEventAttributes) throws -> WorkflowDefinition {
+        if let load = configuration.loadDefinition { return try load(started.definition, started.definitionDigest) }
+        do {
+            return try RecordedDefinition.reload(started.definition, digest: started.definitionDigest, catalog: configuration.catalog)
+        } catch {
+            throw EngineError(
+                code: error.code == .digestMismatch ? .definitionChanged : .definitionInvalid,
+                message: "cannot resume execution \(started.workflowExecution.workflowId): \(error.message)", cause: error)
+        }
     }
 
     /// The open execution `executionId`, or why it is not open here.

@@ -1,4 +1,5 @@
 import ExecutionCore
+import Time
 import WorkflowModel
 
 /// One open execution in the engine: its machine, and what the engine keeps beside it that is not

@@ -1,3 +1,5 @@
+public import Time
+
 /// Every limit Cairn enforces, in one place. Each is checked at the boundary where data enters.
 public enum Limits {
     /// Largest workflow definition file; its canonical form must fit in one history record.

@@ -3,7 +3,7 @@ import AWSSigning
 import Foundation
 import RDSCore
 import Testing
-import WorkflowModel
+import Time
 
 @Suite struct ServiceClientRetryTests {
     @Test func throttlingIsRetriedWithBackoffThenSucceeds() async throws {

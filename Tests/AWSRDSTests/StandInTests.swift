@@ -6,6 +6,7 @@ import RDSCore
 import StrictJSON
 import Synchronization
 import Testing
+import Time
 import WorkflowModel
 
 /// The real client (URLSession, real sockets) against a fault-injecting loopback stand-in in front of

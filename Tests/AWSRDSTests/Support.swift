@@ -3,7 +3,7 @@ import AWSSigning
 import Foundation
 import RDSCore
 import Synchronization
-import WorkflowModel
+import Time
 
 /// A clock at a fixed time whose sleeps return at once and are recorded, so retry tests never wait.
 final class RecordingClock: WallClock {

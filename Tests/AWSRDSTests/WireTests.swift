@@ -2,7 +2,7 @@ import AWSRDS
 import Foundation
 import RDSCore
 import Testing
-import WorkflowModel
+import Time
 
 @Suite struct XMLResponseTests {
     @Test func parsesPrettyPrintedAndOneLineDocumentsAlike() throws {

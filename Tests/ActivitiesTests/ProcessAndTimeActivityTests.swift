@@ -3,6 +3,7 @@ import EngineTesting
 import Foundation
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 @Suite struct ExecActivityTests {

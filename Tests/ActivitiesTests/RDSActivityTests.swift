@@ -4,6 +4,7 @@ import RDSCore
 import RDSSimulator
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 @Suite struct CatalogCoverageTests {

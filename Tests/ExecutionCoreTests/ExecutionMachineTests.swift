@@ -1,6 +1,7 @@
 import ExecutionCore
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 /// The execution machine driven by hand: no engine, no clock, no disk.

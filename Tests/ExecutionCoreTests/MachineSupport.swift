@@ -2,6 +2,7 @@ import ExecutionCore
 import StrictJSON
 import Testing
 import WorkflowDecider
+import Time
 import WorkflowModel
 
 /// A workflow file's text for tests: the format line, a name and `body` (the other members).

@@ -2,6 +2,7 @@ import ExecutionCore
 import StrictJSON
 import Testing
 import WorkflowDecider
+import Time
 import WorkflowModel
 
 /// Recovering a machine from a history, and the history's event limit.

@@ -4,6 +4,7 @@ import HistoryStore
 import HistoryTesting
 import StrictJSON
 import Testing
+import Time
 import WorkflowDecider
 import WorkflowModel
 

@@ -5,6 +5,7 @@ import HistoryStore
 import HistoryTesting
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 /// Golden histories (reliability T11, T14): real engine output, committed, and regenerated to

@@ -1,6 +1,7 @@
 import Hashing
 import HistoryStore
 import StrictJSON
+import Time
 import WorkflowModel
 
 /// Editing histories to make negative fixtures: events are removed or inserted by position, then

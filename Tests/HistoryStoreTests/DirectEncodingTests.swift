@@ -1,6 +1,7 @@
 import HistoryTesting
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 @testable import HistoryStore

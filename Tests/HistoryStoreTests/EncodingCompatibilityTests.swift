@@ -1,6 +1,7 @@
 import Foundation
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 @testable import HistoryStore

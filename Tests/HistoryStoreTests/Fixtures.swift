@@ -1,6 +1,7 @@
 import HistoryStore
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 /// Hand-built events and histories for the store tests. JSON objects are written with sorted keys:

@@ -3,7 +3,7 @@ import Foundation
 import RDSCore
 import SystemIO
 import Testing
-import WorkflowModel
+import Time
 
 @testable import RDSSimulator
 

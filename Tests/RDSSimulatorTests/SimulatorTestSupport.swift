@@ -2,7 +2,7 @@ import EngineTesting
 import RDSCore
 import RDSSimulator
 import Testing
-import WorkflowModel
+import Time
 
 /// A simulator on a fresh in-memory directory with a manual clock.
 struct Fixture {

@@ -2,7 +2,7 @@ import EngineTesting
 import RDSCore
 import RDSSimulator
 import Testing
-import WorkflowModel
+import Time
 
 @Suite struct SimulatorTimelineTests {
     @Test func singleAZCreateMovesThroughCreatingBackingUpAvailableAtExactBoundaries() async throws {

@@ -2,7 +2,7 @@ import ExecutionCore
 import EngineTesting
 import Synchronization
 import Testing
-import WorkflowModel
+import Time
 
 @testable import WorkflowEngine
 

@@ -5,6 +5,7 @@ import StrictJSON
 import Testing
 import WorkflowDecider
 import WorkflowEngine
+import Time
 import WorkflowModel
 
 /// The engine shell around the execution machine: decision tasks taken by a decider that polls,

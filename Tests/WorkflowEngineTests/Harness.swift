@@ -5,6 +5,7 @@ import StrictJSON
 import Synchronization
 import SystemIO
 import Testing
+import Time
 import WorkflowDecider
 import WorkflowEngine
 import WorkflowModel
@@ -100,8 +101,8 @@ struct Harness {
                     runIds.withLock {
                         $0 += 1; return "run-\($0)"
                     }
-                }),
-            loadDefinition: { _, _ in definitionCopy }, observer: recorder.observer)
+                }, loadDefinition: { _, _ in definitionCopy }),
+            observer: recorder.observer)
     }
 
     /// Starts workers and the execution `id`.

@@ -5,6 +5,7 @@ import StrictJSON
 import Synchronization
 import SystemIO
 import Testing
+import Time
 import WorkflowDecider
 import WorkflowEngine
 import WorkflowModel

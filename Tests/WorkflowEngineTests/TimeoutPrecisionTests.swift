@@ -3,6 +3,7 @@ import EngineTesting
 import HistoryStore
 import StrictJSON
 import Testing
+import Time
 import WorkflowEngine
 import WorkflowModel
 

@@ -4,6 +4,7 @@ import HistoryStore
 import StrictJSON
 import Synchronization
 import Testing
+import Time
 import WorkflowModel
 
 @testable import WorkflowEngine

@@ -1,5 +1,6 @@
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 /// The user docs must name every code, field and activity type the code knows.

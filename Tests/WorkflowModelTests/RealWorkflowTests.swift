@@ -1,5 +1,6 @@
 import StrictJSON
 import Testing
+import Time
 import WorkflowModel
 
 /// Every file in Workflows/ must validate cleanly: they are what users copy.

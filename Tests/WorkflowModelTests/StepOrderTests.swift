@@ -1,4 +1,5 @@
 import Testing
+import Time
 import WorkflowModel
 
 /// `WorkflowDefinition.stepOrder` is the decider's evaluation order, kept from the steps once.

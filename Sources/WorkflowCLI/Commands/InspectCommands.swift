@@ -1,6 +1,8 @@
 import Foundation
 import HistoryStore
+import StateDirectory
 import StrictJSON
+import Time
 import WorkflowEngine
 import WorkflowModel
 
@@ -16,10 +18,11 @@ enum ListCommand {
     static func run(_ invocation: Invocation) async throws -> Int32 {
         guard invocation.arguments.positionals.isEmpty else { throw UsageError(message: "list takes no arguments") }
         let directory = invocation.stateDirectory
-        guard try directory.hasExecutions else {
+        guard try directory.hasExecutions() else {
             if !invocation.arguments.flag("json") {
+                let exists = try directory.exists()
                 invocation.console.line(
-                    try directory.exists ? "no executions in \(directory.path)" : "no executions (no state directory at \(directory.path))")
+                    exists ? "no executions in \(directory.path)" : "no executions (no state directory at \(directory.path))")
             }
             return ExitStatus.success
         }

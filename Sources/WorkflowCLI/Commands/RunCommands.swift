@@ -1,7 +1,9 @@
 import Foundation
 import HistoryStore
+import StateDirectory
 import StrictJSON
 import SystemIO
+import Time
 import WorkflowEngine
 import WorkflowModel
 
@@ -54,7 +56,7 @@ enum RunCommand {
         if let problem = ExecutionID.problem(with: executionId) { throw CLIError.usage("--id \(quoted(executionId)): \(problem)") }
 
         let directory = invocation.stateDirectory
-        if try directory.hasExecutions {
+        if try directory.hasExecutions() {
             let store = try directory.openForReading()
             if directory.fileSystem.fileExists(at: store.historyPath(of: executionId)) {
                 throw existing(executionId, in: store)
@@ -69,7 +71,7 @@ enum RunCommand {
                 execution = try await session.engine.start(
                     StartRequest(
                         executionId: executionId, definition: definition, definitionJSON: definitionJSON,
-                        definitionDigest: definitionDigest(definitionJSON), definitionSource: file, input: input,
+                        definitionDigest: RecordedDefinition.digest(of: definitionJSON), definitionSource: file, input: input,
                         tagList: provider.executionTag.map { [$0] } ?? []))
             } catch let error as StoreError where error.code == StoreError.Code.executionExists {
                 // Another `run --id` with the same id got there first.
@@ -171,7 +173,7 @@ enum ResumeCommand {
         let session: EngineSession
         do {
             session = try await EngineSession.open(invocation, command: "resume \(executionId)", provider: provider)
-        } catch let error as CLIError where error.isLocked {
+        } catch let error as StateDirectoryError where error.code == .locked {
             // The store's advice (wait, or use another --state-dir) does not fit: the execution lives here.
             let holder = invocation.stateDirectory.lockHolder().map { " (\($0))" } ?? ""
             throw CLIError.failure(
@@ -214,9 +216,9 @@ enum ResumeCommand {
         } catch let error as EngineError {
             throw CLIError.failure(error.description)
         }
-        for request in CancelRequests.pending(in: session.directory) where request.executionId == executionId {
+        for request in session.directory.cancelRequests.pending(for: executionId) {
             if status == .running { try await session.engine.requestCancel(executionId, identity: request.identity) }
-            CancelRequests.remove(request, in: session.directory)
+            session.directory.cancelRequests.remove(request)
         }
         if status != .running {
             await session.close()
@@ -255,8 +257,9 @@ enum CancelCommand {
         let session: EngineSession
         do {
             session = try await EngineSession.open(invocation, command: "cancel \(executionId)", provider: provider)
-        } catch let error as CLIError where error.isLocked {
-            try CancelRequests.enqueue(executionId: executionId, identity: processIdentity("cancel"), in: directory)
+        } catch let error as StateDirectoryError where error.code == .locked {
+            try directory.cancelRequests.enqueue(
+                executionId: executionId, identity: processIdentity("cancel"), now: SystemWallClock().now())
             let holder = directory.lockHolder().map { " (\($0))" } ?? ""
             invocation.console.line("cancel of \(executionId) queued in \(directory.requestsPath)")
             invocation.console.line(

@@ -1,10 +1,11 @@
 import Foundation
 import RDSCore
 import RDSSimulator
+import StateDirectory
 import StrictJSON
 import SystemIO
+import Time
 import WorkflowEngine
-import WorkflowModel
 
 /// `cairn sim ...`: the built-in RDS simulator's state in this state directory.
 enum SimCommand {

@@ -3,8 +3,6 @@ struct CLIError: Error, CustomStringConvertible {
     /// 1: the workflow or an operation failed; 2: usage or invalid input.
     var status: Int32
     var message: String
-    /// True when another engine holds the state directory's lock.
-    var isLocked = false
 
     var description: String { message }
 

@@ -2,6 +2,7 @@ import Activities
 import Foundation
 import HistoryStore
 import RDSSimulator
+import StateDirectory
 import StrictJSON
 import SystemIO
 import WorkflowEngine
@@ -58,8 +59,7 @@ struct EngineSession {
         }
         let engine = Engine(
             store: store, handlers: providers.handlers, clock: clock,
-            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity),
-            loadDefinition: { json, digest in try loadRecordedDefinition(json, digest: digest) })
+            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity))
         await engine.startWorkers()
         return EngineSession(
             directory: directory, store: store, lock: lock, providers: providers, engine: engine, clock: clock,
@@ -161,13 +161,13 @@ struct EngineSession {
     /// Applies cancel requests queued by `cairn cancel` from other processes.
     func watchRequests(_ executionId: String) async {
         while !Task.isCancelled {
-            for request in CancelRequests.pending(in: directory) where request.executionId == executionId {
+            for request in directory.cancelRequests.pending(for: executionId) {
                 do {
                     try await engine.requestCancel(executionId, identity: request.identity)
-                    CancelRequests.remove(request, in: directory)
+                    directory.cancelRequests.remove(request)
                 } catch {
                     // Closed already, or the engine stopped: the request has nothing left to do.
-                    CancelRequests.remove(request, in: directory)
+                    directory.cancelRequests.remove(request)
                 }
             }
             // A real wait: this is the process's own poll of its request directory, not a test.
@@ -217,42 +217,5 @@ struct EngineSession {
         default:
             return []
         }
-    }
-}
-
-/// Cancel requests queued on disk by `cairn cancel` while another process holds the lock.
-enum CancelRequests {
-    struct Request {
-        var executionId: String
-        var identity: String
-        var fileName: String
-    }
-
-    /// Queues a request durably.
-    static func enqueue(executionId: String, identity: String, in directory: StateDirectory) throws {
-        let fileSystem = directory.fileSystem
-        if !fileSystem.fileExists(at: directory.requestsPath) { try fileSystem.createDirectory(at: directory.requestsPath) }
-        let name = "cancel.\(executionId).\(UInt64(Date().timeIntervalSince1970 * 1000)).\(ProcessInfo.processInfo.processIdentifier).json"
-        let body: JSONValue = ["action": "cancel", "executionId": .string(executionId), "identity": .string(identity)]
-        try fileSystem.replaceFile(at: directory.requestsPath + "/" + name, contents: body.canonicalBytes() + [10])
-    }
-
-    /// Requests waiting in the directory, oldest first.
-    static func pending(in directory: StateDirectory) -> [Request] {
-        let fileSystem = directory.fileSystem
-        guard fileSystem.fileExists(at: directory.requestsPath),
-            let names = try? fileSystem.listDirectory(at: directory.requestsPath)
-        else { return [] }
-        return names.filter { $0.hasPrefix("cancel.") && $0.hasSuffix(".json") }.compactMap { name in
-            guard let bytes = try? fileSystem.readFile(at: directory.requestsPath + "/" + name),
-                let value = try? JSONValue(parsing: bytes),
-                let executionId = value["executionId"]?.stringValue
-            else { return nil }
-            return Request(executionId: executionId, identity: value["identity"]?.stringValue ?? "cairn cancel", fileName: name)
-        }
-    }
-
-    static func remove(_ request: Request, in directory: StateDirectory) {
-        try? directory.fileSystem.removeFile(at: directory.requestsPath + "/" + request.fileName)
     }
 }

@@ -1,5 +1,6 @@
 import HistoryStore
 import StrictJSON
+import Time
 import WorkflowDecider
 import WorkflowEngine
 import WorkflowModel

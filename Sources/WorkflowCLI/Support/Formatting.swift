@@ -1,4 +1,4 @@
-import WorkflowModel
+import Time
 
 /// `1h02m`, `3m07s`, `12s`, `450ms`: short and fixed-width enough for progress lines.
 func shortDuration(_ interval: Interval) -> String {

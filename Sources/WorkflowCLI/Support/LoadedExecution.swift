@@ -1,4 +1,3 @@
-import Hashing
 import HistoryStore
 import StrictJSON
 import WorkflowEngine
@@ -43,26 +42,4 @@ struct LoadedExecution {
         }
         return summary
     }
-}
-
-/// `sha256:<hex>` of a definition's canonical JSON: what `WorkflowExecutionStarted` records.
-func definitionDigest(_ json: JSONValue) -> String {
-    "sha256:" + SHA256.hexDigest(json.canonicalBytes())
-}
-
-/// Reloads a recorded definition for `resume`, refusing one that no longer matches its digest.
-func loadRecordedDefinition(_ json: JSONValue, digest: String) throws -> WorkflowDefinition {
-    guard definitionDigest(json) == digest else {
-        throw EngineError(
-            code: .definitionChanged,
-            message: "the definition recorded in the history does not match its digest \(digest); the history file was edited")
-    }
-    let outcome = WorkflowValidator.validate(json: json)
-    guard let definition = outcome.definition else {
-        let problems = outcome.diagnostics.prefix(3).map(\.description).joined(separator: "; ")
-        throw EngineError(
-            code: .definitionInvalid,
-            message: "the definition recorded in the history no longer validates with this Cairn: \(problems)")
-    }
-    return definition
 }

@@ -5,6 +5,8 @@ import DatabaseAdministration
 import Foundation
 import RDSCore
 import RDSSimulator
+import StateDirectory
+import Time
 import WorkflowEngine
 import WorkflowModel
 

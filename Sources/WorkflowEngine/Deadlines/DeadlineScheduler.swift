@@ -1,4 +1,5 @@
 import Synchronization
+import Time
 import WorkflowModel
 
 /// Every armed deadline of an engine (timeouts, timers, retries) in one heap, waited on by one

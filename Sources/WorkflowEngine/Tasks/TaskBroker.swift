@@ -1,5 +1,6 @@
 import ExecutionCore
 import Synchronization
+import Time
 import WorkflowModel
 
 /// A task a ``TaskBroker`` holds: it has a token and a task list.

@@ -1,6 +1,7 @@
 import ExecutionCore
 import StrictJSON
 import Synchronization
+import Time
 import WorkflowModel
 
 /// One in-process worker: polls the task lists, runs the handler, reports the outcome.

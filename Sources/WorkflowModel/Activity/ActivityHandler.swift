@@ -1,4 +1,5 @@
 public import StrictJSON
+public import Time
 
 /// The code that performs one activity type, run by a worker for each attempt of an activity task.
 ///

@@ -1,3 +1,5 @@
+import Time
+
 /// Specs of the built-in activity types. The handlers live in the `Activities` module; a test checks
 /// that every spec here has a handler and the other way round.
 public enum BuiltInActivityTypes {

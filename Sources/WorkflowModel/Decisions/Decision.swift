@@ -1,4 +1,5 @@
 public import StrictJSON
+import Time
 
 /// What the decider asks the engine to do; SWF's decision types, with Cairn's resolved inputs.
 public enum Decision: Sendable, Hashable {

@@ -1,4 +1,5 @@
 public import StrictJSON
+public import Time
 
 /// A validated workflow definition (format v1).
 ///

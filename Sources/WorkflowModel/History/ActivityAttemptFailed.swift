@@ -1,3 +1,5 @@
+public import Time
+
 /// A failed activity attempt that the engine will retry. It is written instead of an event so
 /// that retries (and long polling waits made of retries) do not grow the event history; on replay
 /// it tells the engine how many attempts were used and when the next one is due.

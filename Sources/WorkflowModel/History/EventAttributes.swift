@@ -1,4 +1,5 @@
 public import StrictJSON
+public import Time
 
 /// An SWF task list.
 public struct TaskList: Sendable, Hashable, Codable {

@@ -1,3 +1,5 @@
+public import Time
+
 /// One event of an execution's history, in SWF's JSON shape:
 /// `{"eventId":5,"eventTimestamp":"…","eventType":"ActivityTaskScheduled","activityTaskScheduledEventAttributes":{…}}`.
 public struct HistoryEvent: Sendable, Hashable {

@@ -1,4 +1,5 @@
 public import StrictJSON
+public import Time
 
 // Direct JSON for history events: the bytes `Codable` through `JSONValueEncoder` gives (keys sorted
 // by their UTF-8 bytes), written without building a `JSONValue` first. Writing events is on the path

@@ -1,4 +1,5 @@
 public import StrictJSON
+public import Time
 
 /// The state of an execution, folded from its events (SWF's "the history is the state").
 ///

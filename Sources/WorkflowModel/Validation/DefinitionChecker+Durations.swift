@@ -1,4 +1,5 @@
 import StrictJSON
+import Time
 
 extension DefinitionChecker {
     static let durationHelp =

@@ -1,4 +1,5 @@
 import StrictJSON
+import Time
 
 /// One step as the structural pass left it, with what the later passes need.
 struct StepDraft {

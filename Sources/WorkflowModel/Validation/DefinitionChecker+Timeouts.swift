@@ -1,4 +1,5 @@
 import StrictJSON
+import Time
 
 /// One level timeouts come from, most specific first: the step (or compensation), the workflow's
 /// defaults, the activity type's defaults.

@@ -5,6 +5,7 @@ import HistoryTesting
 import StrictJSON
 import Synchronization
 import SystemIO
+import Time
 import WorkflowDecider
 import WorkflowModel
 
@@ -130,8 +131,7 @@ struct Simulation {
                         runIds.withLock {
                             $0 += 1; return "run-\(generation)-\($0)"
                         }
-                    }),
-                loadDefinition: { _, _ in definitionCopy },
+                    }, loadDefinition: { _, _ in definitionCopy }),
                 observer: { notification in
                     recorder.record(notification)
                     if case .eventsRecorded(_, let events) = notification { workers.observe(events) }

@@ -1,5 +1,5 @@
 import Testing
-import WorkflowModel
+import Time
 
 /// `Timestamp.writeISO8601(into:)` (the history writer's) gives exactly `iso8601` (a separate implementation).
 @Suite struct TimestampWritingTests {
