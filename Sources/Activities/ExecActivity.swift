@@ -92,7 +92,9 @@ struct ExecActivity: ActivityHandler {
             reason: "CommandNotFound", details: "\(executable) could not be started: \(cause)", isNonRetryable: true)
     }
 
-    /// The program's stdout as JSON, or the failure its outcome stands for.
+    /// The program's stdout as JSON, or the failure its outcome stands for. A nonzero exit may be
+    /// retried (its cause may pass); output that is too large or not JSON may not, since the same
+    /// program given the same input writes the same output.
     private static func output(of outcome: ProcessGroupRunner.Outcome, program: String) throws -> JSONValue {
         guard outcome.exited, outcome.status == 0 else {
             let tail = String(decoding: outcome.stderrTail, as: UTF8.self)
@@ -114,7 +116,8 @@ struct ExecActivity: ActivityHandler {
             throw ActivityFailure(
                 reason: "InvalidOutput",
                 details: "\(program) exited 0 but its stdout (\(outcome.stdout.count) bytes) is not JSON: \(error.code) at line "
-                    + "\(error.location.line), column \(error.location.column)")
+                    + "\(error.location.line), column \(error.location.column)",
+                isNonRetryable: true)
         }
     }
 
