@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -190,6 +190,9 @@ enum ProcessGroupRunner {
 
 /// A spawned program's process group, whose id is the leader's pid.
 ///
+/// Its blocking waits run on threads of their own, not on Dispatch's shared pool: a pool whose few
+/// threads are all blocked elsewhere would delay the exit, the output and the SIGKILL.
+///
 /// The leader is left a zombie when it exits (`WNOWAIT`) and reaped only by ``reapLeader()``: until
 /// then its pid, and so the group id, cannot be reused, and a signal to the group reaches our
 /// processes and no others. Signals are sent under the same lock that marks the leader reaped.
@@ -208,10 +211,10 @@ final class ProcessGroup: Sendable {
     /// Whether ``terminate(gracePeriod:then:)`` has been called.
     var isTerminating: Bool { state.withLock { $0.terminating } }
 
-    /// Returns once the leader has exited, without reaping it (a Dispatch thread blocks in `waitid`).
+    /// Returns once the leader has exited, without reaping it (a thread of its own blocks in `waitid`).
     func leaderExited() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var info = siginfo_t()
                 while waitid(P_PID, id_t(self.leader), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
                 continuation.resume()
@@ -233,8 +236,11 @@ final class ProcessGroup: Sendable {
             if !state.reaped { kill(-leader, SIGTERM) }
         }
         let (seconds, attoseconds) = gracePeriod.components
-        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+        Thread.detachNewThread {
+            // The grace period is the wait the termination sequence consists of.
+            var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
             self.signal(SIGKILL)
             then()
         }
@@ -251,8 +257,8 @@ final class ProcessGroup: Sendable {
     }
 }
 
-/// Reads a pipe to end of file on a Dispatch thread (the reads block), keeping its first or last bytes
-/// and counting all of them, then closes it and calls `done`.
+/// Reads a pipe to end of file on a thread of its own (the reads block), keeping its first or last
+/// bytes and counting all of them, then closes it and calls `done`.
 final class PipeReader: Sendable {
     enum Keep: Sendable {
         /// The first n bytes (n + 1 are read to tell that there were more).
@@ -264,7 +270,7 @@ final class PipeReader: Sendable {
     private let collected = Mutex<(bytes: [UInt8], total: Int)?>(nil)
 
     init(_ descriptor: Int32, keep: Keep, done: @escaping @Sendable () -> Void) {
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             var kept: [UInt8] = []
             var total = 0
             var buffer = [UInt8](repeating: 0, count: 65_536)

@@ -42,7 +42,7 @@ import WorkflowModel
 
     /// The program reports the TERM it gets (a blocked TERM would never arrive) and exits; its child
     /// gets the same TERM, as a member of the group.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func cancellationEndsTheProgramAndTheProcessesItStarted() async throws {
         let fifo = try LineFIFO()
         let script = #"trap 'echo TERM > "$FIFO"; exit 143' TERM; sleep 1000 & echo "$$ $!" > "$FIFO"; wait"#
@@ -56,7 +56,7 @@ import WorkflowModel
 
     /// The program traps TERM and keeps waiting, and its child ignores TERM: both get TERM first (the
     /// trap reports it), and only the KILL sent after the grace period can end them.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aGroupThatIgnoresTERMIsKilledAfterTheGracePeriod() async throws {
         let fifo = try LineFIFO()
         let script = #"""
@@ -75,7 +75,7 @@ import WorkflowModel
 
     /// An engine thread may block SIGTERM (to take it with `sigwait`); the program must not inherit
     /// that mask, nor the Swift runtime's ignored SIGPIPE, or a timeout's SIGTERM would do nothing.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func theProgramStartsWithNoSignalBlockedOrIgnoredWhateverTheSpawningThreadBlocks() async throws {
         let context = try Harness().context()
         let script = #"printf '{"SigBlk":"%s","SigIgn":"%s"}' $(awk '/^SigBlk:/{b=$2} /^SigIgn:/{i=$2} END{print b, i}' /proc/$$/status)"#

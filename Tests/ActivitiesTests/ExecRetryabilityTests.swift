@@ -29,9 +29,13 @@ import WorkflowModel
     @Test func aFileThatIsNotAProgramIsNotRetried() async throws {
         let h = try Harness()
         let path = FileManager.default.temporaryDirectory.path + "/cairn-not-a-program-\(UUID().uuidString)"
-        try Data([0, 1, 2, 3]).write(to: URL(fileURLWithPath: path))
+        // Close-on-exec: a program another test starts meanwhile must not keep the file open for
+        // writing, which would make the launch fail with ETXTBSY (retryable) instead.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        try #require(descriptor >= 0)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        chmod(path, 0o755)
+        #expect(write(descriptor, [0, 1, 2, 3], 4) == 4)
+        close(descriptor)
         let failure = await h.failure { try await h.run("exec", ["command": [.string(path)]]) }
         #expect(failure?.reason == "CommandNotFound")
         #expect(failure?.details.hasSuffix("could not be started: Exec format error") == true, "\(failure?.details ?? "")")

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -35,7 +36,7 @@ final class LineFIFO {
     }
 
     /// The next line written, without its newline; nil (with an issue recorded) when none comes within `limit`.
-    func nextLine(within limit: Duration = .seconds(30)) async -> String? {
+    func nextLine(within limit: Duration = .seconds(60)) async -> String? {
         let deadline = ContinuousClock.now + limit
         while true {
             if let newline = pending.firstIndex(of: 0x0a) {
@@ -54,15 +55,20 @@ final class LineFIFO {
         }
     }
 
-    /// `poll` on a Dispatch thread, so no task thread blocks.
     private static func waitReadable(_ descriptor: Int32, milliseconds: Int32) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-                var result: Int32
-                repeat { result = poll(&entry, 1, milliseconds) } while result < 0 && errno == EINTR
-                continuation.resume(returning: result > 0)
-            }
+        await pollReadable(descriptor, milliseconds: milliseconds)
+    }
+}
+
+/// `poll` for input on a thread of its own, so that neither a task thread nor Dispatch's shared pool
+/// (which other tests may keep busy) is blocked or needed; true when `descriptor` became readable.
+func pollReadable(_ descriptor: Int32, milliseconds: Int32) async -> Bool {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread {
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            var result: Int32
+            repeat { result = poll(&entry, 1, milliseconds) } while result < 0 && errno == EINTR
+            continuation.resume(returning: result > 0)
         }
     }
 }
@@ -87,16 +93,8 @@ final class ProcessWatch {
     deinit { close(descriptor) }
 
     /// Whether the process ended within `limit`.
-    func ended(within limit: Duration = .seconds(30)) async -> Bool {
-        let descriptor = descriptor
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-                var result: Int32
-                repeat { result = poll(&entry, 1, limit.milliseconds) } while result < 0 && errno == EINTR
-                continuation.resume(returning: result > 0)
-            }
-        }
+    func ended(within limit: Duration = .seconds(60)) async -> Bool {
+        await pollReadable(descriptor, milliseconds: limit.milliseconds)
     }
 
     /// No such process, or only a zombie waiting for its new parent (init) to reap it: it runs nothing.
@@ -117,24 +115,42 @@ extension Duration {
     }
 }
 
-/// Runs jobs on a Dispatch thread that blocks SIGTERM while it runs them, as an engine thread that
-/// waits for signals with `sigwait` would; code that spawns a program from here spawns it from a
-/// thread with SIGTERM blocked.
-final class SIGTERMBlockingExecutor: TaskExecutor {
-    private let queue = DispatchQueue(label: "cairn.tests.sigterm-blocked")
+/// Runs jobs on one thread of its own that blocks SIGTERM, as an engine thread that waits for
+/// signals with `sigwait` would; code that spawns a program from here spawns it from a thread with
+/// SIGTERM blocked. The thread ends when the executor is released.
+final class SIGTERMBlockingExecutor: TaskExecutor, Sendable {
+    /// The jobs not yet run; `closed` once the executor is released.
+    private final class Queue: Sendable {
+        let jobs = Mutex<(waiting: [UnownedJob], closed: Bool)>(([], false))
+        let available = DispatchSemaphore(value: 0)
+    }
+    private let queue = Queue()
 
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
+    init() {
+        let queue = queue
         let executor = asUnownedTaskExecutor()
-        queue.async {
+        Thread.detachNewThread {
             var blocked = sigset_t()
             sigemptyset(&blocked)
             sigaddset(&blocked, SIGTERM)
-            var previous = sigset_t()
-            pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-            job.runSynchronously(on: executor)
-            pthread_sigmask(SIG_SETMASK, &previous, nil)
+            pthread_sigmask(SIG_BLOCK, &blocked, nil)
+            while true {
+                queue.available.wait()
+                guard let job = queue.jobs.withLock({ $0.closed ? nil : $0.waiting.removeFirst() }) else { return }
+                job.runSynchronously(on: executor)
+            }
         }
+    }
+
+    deinit {
+        queue.jobs.withLock { $0.closed = true }
+        queue.available.signal()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.jobs.withLock { $0.waiting.append(job) }
+        queue.available.signal()
     }
 
     /// Whether the calling thread blocks SIGTERM.
