@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 import StrictJSON
-import Synchronization
 import WorkflowModel
 
 #if canImport(Glibc)
@@ -9,14 +7,34 @@ import WorkflowModel
 #endif
 
 /// `exec`: runs a program with the step's `input` as JSON on stdin and parses its stdout as JSON.
+///
+/// The program runs in a process group of its own; a timeout, a cancellation or the engine's shutdown
+/// (all reach the handler as task cancellation) ends the whole group: SIGTERM, then SIGKILL after
+/// ``terminationGracePeriod``.
 struct ExecActivity: ActivityHandler {
     let activityType = "exec"
 
-    /// How long a cancelled program has between SIGTERM and SIGKILL.
-    static let terminationGracePeriod = 5.0
+    /// How long a cancelled program's process group has between SIGTERM and SIGKILL, by default.
+    static let defaultTerminationGracePeriod = Duration.seconds(5)
+
+    /// How long a cancelled program's process group has between SIGTERM and SIGKILL.
+    var terminationGracePeriod = ExecActivity.defaultTerminationGracePeriod
 
     func run(input: JSONValue, context: ActivityContext) async throws -> JSONValue {
-        let input = try ActivityInput(input, type: activityType)
+        let (command, program) = try Self.command(from: try ActivityInput(input, type: activityType))
+        context.report("running \(program)")
+        let outcome: ProcessGroupRunner.Outcome
+        do {
+            outcome = try await ProcessGroupRunner.run(
+                command, stdoutLimit: Limits.payloadBytesMax, stderrLimit: Limits.execStderrTailMax, gracePeriod: terminationGracePeriod)
+        } catch let failure as ProcessGroupRunner.LaunchFailure {
+            throw Self.launchFailure(command.executable, code: failure.code)
+        }
+        return try Self.output(of: outcome, program: program)
+    }
+
+    /// The command the input describes, checked, and its program as the input names it.
+    private static func command(from input: ActivityInput) throws -> (ProcessGroupRunner.Command, program: String) {
         let command = input.stringArray("command") ?? []
         guard let program = command.first, !program.isEmpty else {
             throw ActivityInput.invalid("field command must name a program as its first element")
@@ -39,11 +57,11 @@ struct ExecActivity: ActivityHandler {
         }
         var stdin: [UInt8] = []
         if let value = input.value("input") { stdin = value.canonicalBytes() + [0x0a] }
-        // The input must fit in the pipe buffer: it is written before the program starts (see ProcessRunner).
+        // The input is written before the program starts, so it must fit in the pipe buffer.
         guard stdin.count <= Limits.payloadBytesMax + 1 else {
             throw ActivityInput.invalid("field input is larger than \(Limits.payloadBytesMax) bytes")
         }
-        guard let executable = Self.resolve(program, path: environment["PATH"], workingDirectory: workingDirectory) else {
+        guard let executable = resolve(program, path: environment["PATH"], workingDirectory: workingDirectory) else {
             throw ActivityFailure(
                 reason: "CommandNotFound",
                 details: program.contains("/")
@@ -51,13 +69,36 @@ struct ExecActivity: ActivityHandler {
                     : "\(program) was not found in PATH",
                 isNonRetryable: true)
         }
-        context.report("running \(program)")
-        let outcome = try await ProcessRunner.run(
-            executable: executable, arguments: Array(command.dropFirst()), environment: environment,
-            workingDirectory: workingDirectory, stdin: stdin)
-        guard outcome.terminationReason == .exit, outcome.status == 0 else {
+        let arguments = Array(command.dropFirst())
+        return (
+            ProcessGroupRunner.Command(
+                executable: executable, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
+                stdin: stdin),
+            program
+        )
+    }
+
+    /// `errno` values of a launch that may succeed when tried again: the system was short of
+    /// processes, memory or descriptors, or the file was being written.
+    static let transientLaunchErrors: Set<Int32> = [EAGAIN, ENOMEM, EMFILE, ENFILE, ETXTBSY, EINTR]
+
+    /// A failed launch: retried only when the cause may pass; otherwise the same launch fails again.
+    static func launchFailure(_ executable: String, code: Int32) -> ActivityFailure {
+        let cause = String(cString: strerror(code))
+        guard !transientLaunchErrors.contains(code) else {
+            return ActivityFailure(reason: "ExecFailed", details: "\(executable) could not be started: \(cause)")
+        }
+        return ActivityFailure(
+            reason: "CommandNotFound", details: "\(executable) could not be started: \(cause)", isNonRetryable: true)
+    }
+
+    /// The program's stdout as JSON, or the failure its outcome stands for. A nonzero exit may be
+    /// retried (its cause may pass); output that is too large or not JSON may not, since the same
+    /// program given the same input writes the same output.
+    private static func output(of outcome: ProcessGroupRunner.Outcome, program: String) throws -> JSONValue {
+        guard outcome.exited, outcome.status == 0 else {
             let tail = String(decoding: outcome.stderrTail, as: UTF8.self)
-            let how = outcome.terminationReason == .exit ? "exit status \(outcome.status)" : "killed by signal \(outcome.status)"
+            let how = outcome.exited ? "exit status \(outcome.status)" : "killed by signal \(outcome.status)"
             throw ActivityFailure(reason: "ExecFailed", details: "\(how); stderr ends with: \(tail)")
         }
         guard !outcome.stdoutTruncated else {
@@ -75,7 +116,8 @@ struct ExecActivity: ActivityHandler {
             throw ActivityFailure(
                 reason: "InvalidOutput",
                 details: "\(program) exited 0 but its stdout (\(outcome.stdout.count) bytes) is not JSON: \(error.code) at line "
-                    + "\(error.location.line), column \(error.location.column)")
+                    + "\(error.location.line), column \(error.location.column)",
+                isNonRetryable: true)
         }
     }
 
@@ -97,118 +139,5 @@ struct ExecActivity: ActivityHandler {
             if isExecutableFile(candidate) { return candidate }
         }
         return nil
-    }
-}
-
-/// Runs a child process with Foundation's `Process`, reading stdout and stderr concurrently so a
-/// chatty program cannot deadlock on a full pipe, and terminating it when the task is cancelled.
-enum ProcessRunner {
-    struct Outcome {
-        var status: Int32
-        var terminationReason: Process.TerminationReason
-        var stdout: [UInt8]
-        var stdoutTruncated: Bool
-        var stderrTail: [UInt8]
-    }
-
-    /// Signalled once by the termination handler; `wait` resumes when it has been.
-    final class Exit: Sendable {
-        private struct State {
-            var result: (Int32, Process.TerminationReason)?
-            var waiter: CheckedContinuation<(Int32, Process.TerminationReason), Never>?
-        }
-        private let state = Mutex(State())
-
-        var hasExited: Bool { state.withLock { $0.result != nil } }
-
-        func fire(_ status: Int32, _ reason: Process.TerminationReason) {
-            let waiter = state.withLock { state -> CheckedContinuation<(Int32, Process.TerminationReason), Never>? in
-                state.result = (status, reason)
-                defer { state.waiter = nil }
-                return state.waiter
-            }
-            waiter?.resume(returning: (status, reason))
-        }
-
-        func wait() async -> (Int32, Process.TerminationReason) {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> (Int32, Process.TerminationReason)? in
-                    if let result = state.result { return result }
-                    state.waiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        }
-    }
-
-    static func run(
-        executable: String, arguments: [String], environment: [String: String], workingDirectory: String?, stdin: [UInt8]
-    ) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        // Written before launch, into the pipe's buffer (the input is at most 32 KiB, the buffer 64 KiB):
-        // the write cannot block, and cannot raise SIGPIPE if the program exits without reading.
-        if !stdin.isEmpty { input.fileHandleForWriting.write(Data(stdin)) }
-        let exit = Exit()
-        process.terminationHandler = { finished in exit.fire(finished.terminationStatus, finished.terminationReason) }
-        do {
-            try process.run()
-        } catch {
-            throw ActivityFailure(reason: "CommandNotFound", details: "\(executable) could not be started: \(error)", isNonRetryable: true)
-        }
-        try? input.fileHandleForWriting.close()
-        // Foundation starts the child in its own process group, so signalling -pid reaches its children too.
-        let pid = process.processIdentifier
-        let stdoutHandle = output.fileHandleForReading
-        let stderrHandle = errors.fileHandleForReading
-        async let stdout = drain(stdoutHandle, keepHead: Limits.payloadBytesMax)
-        async let stderr = drain(stderrHandle, keepTail: Limits.execStderrTailMax)
-        let (status, reason) = await withTaskCancellationHandler {
-            await exit.wait()
-        } onCancel: {
-            guard !exit.hasExited else { return }
-            kill(-pid, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + ExecActivity.terminationGracePeriod) {
-                if !exit.hasExited { kill(-pid, SIGKILL) }
-            }
-        }
-        let (out, err) = await (stdout, stderr)
-        try Task.checkCancellation()
-        return Outcome(
-            status: status, terminationReason: reason, stdout: out.bytes, stdoutTruncated: out.total > out.bytes.count,
-            stderrTail: err.bytes)
-    }
-
-    /// Reads `handle` to EOF on a Dispatch thread (blocking reads), keeping the first `keepHead` or
-    /// the last `keepTail` bytes and counting the rest.
-    static func drain(_ handle: FileHandle, keepHead: Int? = nil, keepTail: Int? = nil) async -> (bytes: [UInt8], total: Int) {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var kept: [UInt8] = []
-                var total = 0
-                while let chunk = try? handle.read(upToCount: 65_536), !chunk.isEmpty {
-                    total += chunk.count
-                    if let keepHead {
-                        if kept.count <= keepHead { kept.append(contentsOf: chunk.prefix(keepHead + 1 - kept.count)) }
-                    } else {
-                        kept.append(contentsOf: chunk)
-                        if let keepTail, kept.count > keepTail { kept.removeFirst(kept.count - keepTail) }
-                    }
-                }
-                try? handle.close()
-                if let keepHead, kept.count > keepHead { kept.removeLast(kept.count - keepHead) }
-                continuation.resume(returning: (kept, total))
-            }
-        }
     }
 }

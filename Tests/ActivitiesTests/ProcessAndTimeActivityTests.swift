@@ -51,6 +51,7 @@ import WorkflowModel
         let h = try Harness()
         let failure = await h.failure { try await h.run("exec", ["command": ["/bin/sh", "-c", "echo not-json-output"]]) }
         #expect(failure?.reason == "InvalidOutput")
+        #expect(failure?.isNonRetryable == true, "the same program writes the same output on the next attempt")
         #expect(failure?.details.contains("not-json-output") == false)
         #expect(failure?.details.hasSuffix("json.syntax at line 1, column 1") == true)
     }

@@ -37,6 +37,10 @@ import WorkflowModel
             for field in spec.fields {
                 #expect(doc.contains("| `\(field.name)` | "), "\(spec.name).\(field.name)")
             }
+            if !spec.nonRetryableErrors.isEmpty {
+                let never = spec.nonRetryableErrors.map { "`\($0)`" }.joined(separator: ", ")
+                #expect(doc.contains("**Never retried:** \(never).\n"), "never-retried list of \(spec.name)")
+            }
         }
     }
 }

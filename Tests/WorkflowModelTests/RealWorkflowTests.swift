@@ -40,7 +40,7 @@ import WorkflowModel
             ])
         #expect(definition.inputs[0].isRequired)
         #expect(definition.inputs[2].type == .array && definition.inputs[2].itemType == .string)
-        #expect(definition.onFailure == .rollback && definition.onCancel == .halt)
+        #expect(definition.onFailure == .rollback && definition.onCancel == .rollback)
         #expect(definition.executionTimeout == .hours(12))
         #expect(
             definition.defaults.retry

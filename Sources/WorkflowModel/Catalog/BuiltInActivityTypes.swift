@@ -152,7 +152,7 @@ public enum BuiltInActivityTypes {
                 FieldSpec("workingDirectory", .string, "default: the engine's working directory"),
             ],
             outputFields: nil, defaultTaskList: "default", defaultTimeouts: apiCall,
-            nonRetryableErrors: ["InvalidInput", "CommandNotFound"]),
+            nonRetryableErrors: ["InvalidInput", "CommandNotFound", "InvalidOutput", "OutputTooLarge"]),
         ActivityTypeSpec(
             name: "sleep",
             summary: "Waits for `duration` while heartbeating (use a timer step to wait without a worker)",
