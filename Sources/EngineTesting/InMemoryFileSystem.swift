@@ -92,6 +92,10 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         var durable: [UInt8] = []
         /// Ranges whose fsync failed: visible, but never written to the disk.
         var lost: [Range<Int>] = []
+        /// Whether `durable` is exactly the first `durable.count` visible bytes: then an fsync only
+        /// appends what was written since, instead of copying the whole file (which made appending
+        /// to a long history quadratic in tests).
+        var durableIsPrefix = true
     }
 
     private struct Directory {
@@ -380,6 +384,7 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
             let id = try Self.fileId(path, state, operation: "open")
             try Self.step(.truncate(path, length: length), &state) { state in
                 var inode = state.inodes[id] ?? Inode()
+                if length < inode.durable.count { inode.durableIsPrefix = false }
                 if inode.visible.count > length {
                     inode.visible.removeSubrange(length...)
                 } else {
@@ -556,17 +561,25 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
 
     private static func syncFile(_ id: Int, _ path: String, _ state: inout State) throws {
         try step(.syncFile(path), &state) { state in
-            guard var inode = state.inodes[id] else { return }
+            // Taken out of the table so its buffers are uniquely referenced and grow in place.
+            guard var inode = state.inodes.removeValue(forKey: id) else { return }
+            defer { state.inodes[id] = inode }
             if state.syncFailuresPending > 0 {
                 state.syncFailuresPending -= 1
                 // As on ext4: the dirty pages are marked clean without reaching the disk.
                 let start = zip(inode.visible, inode.durable).prefix(while: { $0 == $1 }).count
-                if start < inode.visible.count { inode.lost.append(start..<inode.visible.count) }
-                state.inodes[id] = inode
+                if start < inode.visible.count {
+                    inode.lost.append(start..<inode.visible.count)
+                    inode.durableIsPrefix = false
+                }
                 throw error(.ioError, "fsync", path, EIO, "injected fsync failure")
             }
-            inode.durable = persisted(inode)
-            state.inodes[id] = inode
+            if inode.durableIsPrefix, inode.lost.isEmpty, inode.visible.count >= inode.durable.count {
+                inode.durable.append(contentsOf: inode.visible[inode.durable.count...])
+            } else {
+                inode.durable = persisted(inode)
+                inode.durableIsPrefix = inode.lost.isEmpty
+            }
             state.syncCount += 1
         }
     }

@@ -55,6 +55,8 @@ extension Evaluation {
         _ step: Step, items: [JSONValue], tally: InstanceTally, scheduling: Bool
     ) -> StepStatus {
         if tally.completed == items.count {
+            // Gathered only when a template reads it: a thousand lookups at every decision otherwise.
+            guard definition.readOutputs.contains(step.id) else { return .completed }
             outputs[step.id] = .array(
                 items.indices.map { index in
                     guard case .completed(let result)? = state.activities[ActivityIDs.step(step.id, index: index)]?.outcome

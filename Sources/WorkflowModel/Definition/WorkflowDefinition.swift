@@ -25,13 +25,21 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var executionTimeout: Interval?
     /// Steps in file order.
     public var steps: [Step] {
-        didSet { stepOrder = Self.order(of: steps) }
+        didSet {
+            stepOrder = Self.order(of: steps)
+            readOutputs = Self.readOutputs(steps, output)
+        }
     }
     /// The steps in dependency order (ties in file order), each with the ids it waits for: derived
     /// from ``steps`` once, not at every decision.
     public private(set) var stepOrder: [OrderedStep]
     /// The workflow's result: a template over inputs and step outputs; nil gives `null`.
-    public var output: Template?
+    public var output: Template? {
+        didSet { readOutputs = Self.readOutputs(steps, output) }
+    }
+    /// The steps whose output some template reads (`${steps.ID.output...}`): the decider gathers a
+    /// `forEach` step's thousand results only when something reads them.
+    public private(set) var readOutputs: Set<String>
 
     /// Makes a definition; callers outside validation are tests.
     public init(
@@ -49,6 +57,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
         self.steps = steps
         self.output = output
         stepOrder = Self.order(of: steps)
+        readOutputs = Self.readOutputs(steps, output)
     }
 
     /// ``stepOrder`` for `steps`; steps on a dependency cycle (which validation refuses) are left out.
@@ -58,6 +67,20 @@ public struct WorkflowDefinition: Sendable, Hashable {
         return graph.topologicalOrder().compactMap { id in
             indices[id].map { OrderedStep(index: $0, dependencies: graph.dependencies[id, default: []]) }
         }
+    }
+
+    /// ``readOutputs`` for `steps` and the workflow's `output`.
+    private static func readOutputs(_ steps: [Step], _ output: Template?) -> Set<String> {
+        var templates: [Template] = output.map { [$0] } ?? []
+        var expressions: [Expression] = []
+        for step in steps {
+            if case .activity(_, let input) = step.kind { templates.append(input) }
+            if let forEach = step.forEach { templates.append(forEach) }
+            if let compensation = step.compensation { templates.append(compensation.input) }
+            if let when = step.when { expressions += when.expressions }
+        }
+        expressions += templates.flatMap(\.expressions)
+        return Set(expressions.compactMap(\.referencedStep))
     }
 
     /// The step with `id`.
