@@ -80,8 +80,10 @@ public enum HistoryFormat {
     private static func appendPayload(of record: HistoryRecord, to bytes: inout [UInt8]) throws {
         let start = bytes.count
         var taken: [UInt8] = []
-        swap(&taken, &bytes)  // the writer takes the buffer over without copying it
-        var writer = JSONWriter(appendingTo: taken)
+        swap(&taken, &bytes)
+        // The writer takes the buffer over without copying it; without `consume` a debug build keeps
+        // `taken` alive and copies the whole batch at every record (quadratic for a long batch).
+        var writer = JSONWriter(appendingTo: consume taken)
         var failure: StoreError?
         do {
             try record.writeJSON(into: &writer)
