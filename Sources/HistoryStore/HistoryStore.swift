@@ -77,7 +77,7 @@ public final class HistoryStore: Sendable {
                 code: StoreError.Code.io,
                 message: "cannot create the state directory \(executionsDirectory). Check the path and its permissions, "
                     + "or choose another with --state-dir.",
-                cause: String(describing: error))
+                cause: error)
         }
     }
 
@@ -99,11 +99,11 @@ public final class HistoryStore: Sendable {
                 code: StoreError.Code.locked,
                 message: "the state directory \(stateDirectory) is in use by another Cairn engine (\(holder)). "
                     + "Wait for it to finish, or use --state-dir for a separate directory.",
-                cause: String(describing: error))
+                cause: error)
         } catch {
             throw StoreError(
                 code: StoreError.Code.io, message: "cannot lock the state directory \(stateDirectory) (\(path)).",
-                cause: String(describing: error))
+                cause: error)
         }
         let token = state.withLock { state in
             let token = state.nextLockToken
@@ -157,7 +157,7 @@ public final class HistoryStore: Sendable {
             names = try fileSystem.listDirectory(at: executionsDirectory)
         } catch {
             throw StoreError(
-                code: StoreError.Code.io, message: "cannot list \(executionsDirectory).", cause: String(describing: error))
+                code: StoreError.Code.io, message: "cannot list \(executionsDirectory).", cause: error)
         }
         let suffix = ".history"
         return names.compactMap { name -> String? in
@@ -492,7 +492,7 @@ public final class HistoryStore: Sendable {
     }
 
     private static func invalid(_ error: any Error) -> StoreError {
-        StoreError(code: StoreError.Code.invalidRecord, message: "cannot encode a record: \(error).", cause: String(describing: error))
+        StoreError.unencodable(error)
     }
 
     private func read(_ executionId: String, _ path: String) throws -> [UInt8] {
@@ -501,7 +501,7 @@ public final class HistoryStore: Sendable {
         } catch let error as SystemError where error.code == .notFound {
             throw notFound(executionId)
         } catch {
-            throw StoreError(code: StoreError.Code.io, message: "cannot read \(path).", cause: String(describing: error))
+            throw StoreError(code: StoreError.Code.io, message: "cannot read \(path).", cause: error)
         }
     }
 
@@ -565,13 +565,12 @@ public final class HistoryStore: Sendable {
     private func stop(_ path: String, _ error: any Error) -> StoreError {
         state.withLock { state in
             if let stopped = state.stopped { return stopped }
-            let cause = String(describing: error)
             let stopped = StoreError(
                 code: StoreError.Code.stopped,
-                message: "history writes stopped after an I/O error on \(path): \(cause). Nothing after the last "
+                message: "history writes stopped after an I/O error on \(path): \(error). Nothing after the last "
                     + "acknowledged event was acknowledged. Fix the disk (space, permissions) and restart Cairn; "
                     + "histories are checked on restart.",
-                cause: cause)
+                cause: error)
             state.stopped = stopped
             return stopped
         }
