@@ -16,7 +16,7 @@ import WorkflowModel
         return (store, try store.lockStateDirectory(holder: "pid 1, test"))
     }
 
-    func code(_ result: Result<Void, StoreError>) -> String? {
+    func code(_ result: Result<Void, StoreError>) -> StoreError.Code? {
         if case .failure(let error) = result { return error.code }
         return nil
     }

@@ -18,7 +18,7 @@ import WorkflowModel
         return (store, try store.lockStateDirectory(holder: holder))
     }
 
-    func code(of error: any Error) -> String? { (error as? StoreError)?.code }
+    func code(of error: any Error) -> StoreError.Code? { (error as? StoreError)?.code }
 
     // MARK: API
 
@@ -211,7 +211,7 @@ import WorkflowModel
         let good = try #require(fileSystem.visibleContents(of: path))
         fileSystem.failWritesWithNoSpace(after: 10)
         #expect { try store.append(Self.id, records: [records[5]]) } throws: { error in
-            code(of: error) == StoreError.Code.stopped && (error as? StoreError)?.cause?.contains("noSpace") == true
+            code(of: error) == StoreError.Code.stopped && ((error as? StoreError)?.cause as? SystemError)?.code == .noSpace
         }
         #expect { try store.append(Self.id, records: [records[5]]) } throws: { code(of: $0) == StoreError.Code.stopped }
         #expect(fileSystem.visibleContents(of: path)?.count == good.count + 10)

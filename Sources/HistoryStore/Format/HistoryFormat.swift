@@ -80,13 +80,15 @@ public enum HistoryFormat {
     private static func appendPayload(of record: HistoryRecord, to bytes: inout [UInt8]) throws {
         let start = bytes.count
         var taken: [UInt8] = []
-        swap(&taken, &bytes)  // the writer takes the buffer over without copying it
-        var writer = JSONWriter(appendingTo: taken)
+        swap(&taken, &bytes)
+        // The writer takes the buffer over without copying it; without `consume` a debug build keeps
+        // `taken` alive and copies the whole batch at every record (quadratic for a long batch).
+        var writer = JSONWriter(appendingTo: consume taken)
         var failure: StoreError?
         do {
             try record.writeJSON(into: &writer)
         } catch {
-            failure = unencodable(error)
+            failure = StoreError.unencodable(error)
         }
         let depth = writer.deepest
         bytes = writer.finish()
@@ -134,7 +136,7 @@ public enum HistoryFormat {
         do {
             json = try JSONValueEncoder().encode(value)
         } catch {
-            throw unencodable(error)
+            throw StoreError.unencodable(error)
         }
         let payload = json.foundationCompatibleBytes()
         // Nesting n levels takes at least 2n bytes of brackets, so only long payloads need the walk.
@@ -150,12 +152,6 @@ public enum HistoryFormat {
         payload.reserveCapacity(lineBytesExpected)
         try appendPayload(of: record, to: &payload)
         return payload
-    }
-
-    private static func unencodable(_ error: any Error) -> StoreError {
-        StoreError(
-            code: StoreError.Code.invalidRecord, message: "a history record could not be encoded as JSON",
-            cause: String(describing: error))
     }
 
     /// Checks what the framing and the reader depend on: the nesting bound, and one line holding one object.
