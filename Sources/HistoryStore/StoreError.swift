@@ -75,7 +75,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
 // The errors the store makes in more than one place.
 extension StoreError {
-    static func executionExists(_ executionId: String, path: String) -> StoreError {
+    /// An execution with `executionId` exists at `path` (or is being created).
+    public static func executionExists(_ executionId: String, path: String) -> StoreError {
         StoreError(
             code: .executionExists,
             message: "an execution with id \"\(executionId)\" already exists (\(path)). Choose another id, or "

@@ -2,7 +2,7 @@ import ExecutionCore
 import HistoryStore
 public import StrictJSON
 import WorkflowDecider
-public import Time
+import Time
 public import WorkflowModel
 
 /// What a caller needs to start an execution.
@@ -47,10 +47,7 @@ extension Engine {
         try checkRunning()
         guard executions[request.executionId] == nil else {
             // Another start of this id is being written (or has been): the store would refuse it too.
-            throw StoreError(
-                code: StoreError.Code.executionExists,
-                message: "an execution with id \"\(request.executionId)\" already exists "
-                    + "(\(store.historyPath(of: request.executionId))). Choose another id, or resume that execution.")
+            throw StoreError.executionExists(request.executionId, path: store.historyPath(of: request.executionId))
         }
         // A caller bug, not user input: the CLI builds the tags itself.
         precondition(
