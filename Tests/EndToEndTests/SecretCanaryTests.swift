@@ -48,8 +48,11 @@
                                 guard snapshot.status == 0 else { throw E2EFailure("create-snapshot: \(snapshot.stderr)") }
                             }
                             if failing {
+                                // Several times: an attempt a kill cuts short can use one up without its failure
+                                // reaching the history, and the resumed attempt must fail too.
                                 let fault = try s.cairn([
                                     "sim", "fault", "--operation", variant.failOperation, "--code", "InvalidParameterValue",
+                                    "--times", "5",
                                 ])
                                 guard fault.status == 0 else { throw E2EFailure("sim fault: \(fault.stderr)") }
                             }
