@@ -18,8 +18,11 @@ extension Engine {
         await takeTurn(slot)
         defer { passTurn(slot) }
         // The inputs ahead may have stopped the engine or closed the execution while this one waited.
-        guard executions[executionId] === slot else { _ = try self.slot(executionId); return nil }
         try checkRunning()
+        guard executions[executionId] === slot else {
+            if let status = closedStatuses[executionId] { throw EngineError.executionClosed(executionId, status) }
+            throw EngineError.executionNotFound(executionId)
+        }
         let now = clock.now()
         var transition = try slot.machine.apply(input, at: now)
         decideInProcess(slot, &transition, at: now)
