@@ -17,59 +17,64 @@ let package = Package(
 
         /// JSON values, a strict parser that records source positions, JSON pointers, canonical encoding,
         /// and Codable coders over JSON values (fast history decoding without Foundation's JSONDecoder).
-        .target(name: "StrictJSON"),
+        .target(name: "StrictJSON", exclude: ["README.md"]),
         /// SHA-256, HMAC-SHA256 and CRC-32C, written from the specifications.
-        .target(name: "Hashing"),
+        .target(name: "Hashing", exclude: ["README.md"]),
         /// Timestamps, intervals and the injected wall clock: what the model, the engine and the RDS
         /// modules share about time.
-        .target(name: "Time"),
+        .target(name: "Time", exclude: ["README.md"]),
         /// AWS Signature Version 4 (header and query signing), credentials, and the percent encodings
         /// AWS and botocore use.
-        .target(name: "AWSSigning", dependencies: ["Hashing"]),
+        .target(name: "AWSSigning", dependencies: ["Hashing"], exclude: ["README.md"]),
         /// Where AWS tools find credentials, region and endpoints: environment variables and the shared
         /// `~/.aws/credentials` and `~/.aws/config` files.
-        .target(name: "AWSConfiguration", dependencies: ["AWSSigning"]),
+        .target(name: "AWSConfiguration", dependencies: ["AWSSigning"], exclude: ["README.md"]),
 
         // MARK: Model and decider (pure: no clock, randomness or I/O)
 
         /// Workflow definitions, validation, templates, history events, decisions, limits.
-        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Time", "Hashing"]),
+        .target(name: "WorkflowModel", dependencies: ["StrictJSON", "Time", "Hashing"], exclude: ["README.md"]),
         /// (definition, history) -> decisions.
-        .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "Time", "StrictJSON"]),
+        .target(name: "WorkflowDecider", dependencies: ["WorkflowModel", "Time", "StrictJSON"], exclude: ["README.md"]),
 
         /// One execution as a pure state machine: input -> (events, actions); task tokens; the retry decision.
-        .target(name: "ExecutionCore", dependencies: ["WorkflowModel", "Time", "WorkflowDecider", "StrictJSON"]),
+        .target(name: "ExecutionCore", dependencies: ["WorkflowModel", "Time", "WorkflowDecider", "StrictJSON"], exclude: ["README.md"]),
 
         // MARK: Storage
 
         /// Thin POSIX wrappers behind the DurableFileSystem protocol.
-        .target(name: "SystemIO"),
+        .target(name: "SystemIO", exclude: ["README.md"]),
         /// Append-only, checksummed history files; recovery; the state-directory lock.
-        .target(name: "HistoryStore", dependencies: ["WorkflowModel", "Time", "SystemIO", "Hashing", "StrictJSON"]),
+        .target(
+            name: "HistoryStore", dependencies: ["WorkflowModel", "Time", "SystemIO", "Hashing", "StrictJSON"],
+            exclude: ["README.md"]),
         /// The state directory's layout, lock, leftovers of interrupted writes and queued cancel requests,
         /// through DurableFileSystem.
-        .target(name: "StateDirectory", dependencies: ["HistoryStore", "SystemIO", "StrictJSON", "Time"]),
+        .target(name: "StateDirectory", dependencies: ["HistoryStore", "SystemIO", "StrictJSON", "Time"], exclude: ["README.md"]),
 
         // MARK: Runtime
 
         /// The engine: executions, decision rounds, task lists, worker pool, timers, timeouts, retries.
-        .target(name: "WorkflowEngine", dependencies: ["ExecutionCore", "WorkflowModel", "Time", "WorkflowDecider", "HistoryStore", "StrictJSON"]),
+        .target(
+            name: "WorkflowEngine",
+            dependencies: ["ExecutionCore", "WorkflowModel", "Time", "WorkflowDecider", "HistoryStore", "StrictJSON"],
+            exclude: ["README.md"]),
 
         // MARK: RDS and activities
 
         /// The RDS provider interface and its value types.
-        .target(name: "RDSCore", dependencies: ["Time"]),
+        .target(name: "RDSCore", dependencies: ["Time"], exclude: ["README.md"]),
         /// The embedded RDS simulator: durable state, status timeline, fault injection, secret store.
-        .target(name: "RDSSimulator", dependencies: ["RDSCore", "Time", "SystemIO", "Hashing"]),
+        .target(name: "RDSSimulator", dependencies: ["RDSCore", "Time", "SystemIO", "Hashing"], exclude: ["README.md"]),
         /// The real RDS provider: the Query API over HTTPS with SigV4, XML responses, retries, and the
         /// Secrets Manager calls Cairn needs.
         .target(
             name: "AWSRDS",
-            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "Time", "StrictJSON"]),
+            dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "Time", "StrictJSON"], exclude: ["README.md"]),
         /// Database users over a real connection: a PostgreSQL administrator that drives `psql`.
-        .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"]),
+        .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"], exclude: ["README.md"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
-        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "Time", "StrictJSON"]),
+        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "Time", "StrictJSON"], exclude: ["README.md"]),
 
         // MARK: Command line
 
@@ -80,14 +85,16 @@ let package = Package(
                 "WorkflowModel", "Time", "WorkflowDecider", "SystemIO", "HistoryStore", "StateDirectory", "WorkflowEngine",
                 "RDSCore", "RDSSimulator", "Activities", "StrictJSON", "AWSRDS", "AWSConfiguration",
                 "DatabaseAdministration",
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         /// The executable: calls WorkflowCLI and exits with its code.
-        .executableTarget(name: "cairn", dependencies: ["WorkflowCLI"]),
+        .executableTarget(name: "cairn", dependencies: ["WorkflowCLI"], exclude: ["README.md"]),
         /// `make bench`: the performance workloads (W0-W5) on the real engine and disk; not a test.
         .executableTarget(
             name: "CairnBench",
-            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"]
+            dependencies: ["WorkflowModel", "WorkflowDecider", "SystemIO", "HistoryStore", "WorkflowEngine", "StrictJSON"],
+            exclude: ["README.md"]
         ),
 
         // MARK: Test support
@@ -95,9 +102,11 @@ let package = Package(
         /// Pure test support: histories built by hand or read from fixture files without the store, and a
         /// seeded generator. No engine, store or clock, so the decider's tests and the leaves' tests link
         /// only what they test.
-        .target(name: "HistoryTesting", dependencies: ["WorkflowModel", "WorkflowDecider", "StrictJSON", "Time"]),
+        .target(name: "HistoryTesting", dependencies: ["WorkflowModel", "WorkflowDecider", "StrictJSON", "Time"], exclude: ["README.md"]),
         /// Manual clock, in-memory and fault-injecting file system, engine notification recorder.
-        .target(name: "EngineTesting", dependencies: ["HistoryTesting", "WorkflowModel", "Time", "SystemIO", "WorkflowEngine"]),
+        .target(
+            name: "EngineTesting", dependencies: ["HistoryTesting", "WorkflowModel", "Time", "SystemIO", "WorkflowEngine"],
+            exclude: ["README.md"]),
         /// Records the golden histories by running the real engine, activities and RDS simulator on an
         /// in-memory file system and a manual clock (the `GoldenHistoryTests` target drives it).
         .target(
@@ -105,17 +114,18 @@ let package = Package(
             dependencies: [
                 "Activities", "EngineTesting", "Hashing", "HistoryStore", "HistoryTesting", "RDSSimulator", "StrictJSON", "SystemIO",
                 "Time", "WorkflowEngine", "WorkflowModel",
-            ]
+            ],
+            exclude: ["README.md"]
         ),
 
         /// The parsers' fuzz functions: `make fuzz` drives them with libFuzzer (`Fuzz/*.swift`), `make test`
         /// replays the committed corpus through them.
-        .target(name: "FuzzTargets", dependencies: ["WorkflowModel", "HistoryStore"]),
+        .target(name: "FuzzTargets", dependencies: ["WorkflowModel", "HistoryStore"], exclude: ["README.md"]),
 
         /// Loopback stand-ins for AWS: a scripted, fault-injecting HTTP server and a moto_server launcher.
-        .target(name: "AWSTesting"),
+        .target(name: "AWSTesting", exclude: ["README.md"]),
         /// A throwaway PostgreSQL server on 127.0.0.1 for the tests that reset database users.
-        .target(name: "DatabaseTesting", dependencies: ["DatabaseAdministration"]),
+        .target(name: "DatabaseTesting", dependencies: ["DatabaseAdministration"], exclude: ["README.md"]),
 
         // MARK: Tests
 
