@@ -21,9 +21,9 @@ import WorkflowModel
                 clock: clock, random: { 0.5 }))
     }
 
-    static func moto() throws -> MotoServer {
+    static func moto() async throws -> MotoServer {
         guard MotoServer.isAvailable else { Issue.record(Comment(rawValue: MotoServer.notInstalledMessage)); throw CancellationError() }
-        return try MotoServer.start()
+        return try await MotoServer.start()
     }
 
     static func createRequest(_ identifier: String, tags: [RDSCore.Tag] = []) -> CreateDBInstanceRequest {
@@ -33,7 +33,7 @@ import WorkflowModel
     }
 
     @Test func throttlingAndServerErrorsAreRetriedUntilMotoAnswers() async throws {
-        let moto = try Self.moto()
+        let moto = try await Self.moto()
         defer { moto.stop() }
         let script = ScriptedResponses(then: .forward(to: moto.baseURL), .throttling, .serviceUnavailable, .internalFailure)
         let standIn = try LoopbackHTTPServer(script: script)
@@ -49,7 +49,7 @@ import WorkflowModel
     }
 
     @Test func aCreateWhoseAnswerIsLostIsAdoptedThroughItsTags() async throws {
-        let moto = try Self.moto()
+        let moto = try await Self.moto()
         defer { moto.stop() }
         // The create reaches moto, but its answer never reaches Cairn; every later request goes through.
         let script = ScriptedResponses(then: .forward(to: moto.baseURL), .forwardThenClose(to: moto.baseURL))
@@ -72,14 +72,14 @@ import WorkflowModel
         // Create (answer lost), create again (DBInstanceAlreadyExists), describe (our tags): adopted.
         #expect(actions == ["CreateDBInstance", "CreateDBInstance", "DescribeDBInstances"])
         #expect(reports.lines.contains { $0.contains("already exists") && $0.contains("ours") })
-        let count = try moto.boto3(#"print(len(client("rds").describe_db_instances()["DBInstances"]))"#)
+        let count = try await moto.boto3(#"print(len(client("rds").describe_db_instances()["DBInstances"]))"#)
         #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 
     @Test func aCreateThatCollidesWithSomeoneElsesInstanceFailsClearly() async throws {
-        let moto = try Self.moto()
+        let moto = try await Self.moto()
         defer { moto.stop() }
-        _ = try moto.boto3(
+        _ = try await moto.boto3(
             #"client("rds").create_db_instance(DBInstanceIdentifier="taken-db", DBInstanceClass="db.m5.large", Engine="postgres", MasterUsername="a", MasterUserPassword="Passw0rd1234", AllocatedStorage=20)"#
         )
         let standIn = try LoopbackHTTPServer(forwardingTo: moto.baseURL)

@@ -10,9 +10,9 @@ import Testing
 /// few seconds to import), and the machine is small.
 @Suite(.serialized) struct MotoServerTests {
     /// Starts moto, failing (never skipping) with the installation hint when python3 has no moto.
-    static func startMoto() throws -> MotoServer {
+    static func startMoto() async throws -> MotoServer {
         try #require(MotoServer.isAvailable, Comment(rawValue: MotoServer.notInstalledMessage))
-        return try MotoServer.start()
+        return try await MotoServer.start()
     }
 
     static let describeStatuses = """
@@ -21,12 +21,12 @@ import Testing
         """
 
     @Test func startsCreatesDescribesResetsAndStops() async throws {
-        let moto = try Self.startMoto()
+        let moto = try await Self.startMoto()
         defer { moto.stop() }
         #expect(moto.endpoint == "http://127.0.0.1:\(moto.port)")
         #expect(moto.isRunning)
 
-        let created = try moto.boto3(
+        let created = try await moto.boto3(
             """
             rds = client("rds")
             rds.create_db_instance(DBInstanceIdentifier="orders-db", DBInstanceClass="db.t3.micro", Engine="postgres",
@@ -34,10 +34,10 @@ import Testing
             print(rds.describe_db_instances(DBInstanceIdentifier="orders-db")["DBInstances"][0]["DBInstanceArn"])
             """)
         #expect(created.trimmingCharacters(in: .whitespacesAndNewlines) == "arn:aws:rds:us-east-1:123456789012:db:orders-db")
-        #expect(try moto.boto3(Self.describeStatuses) == "[\"available\"]\n")
+        #expect(try await moto.boto3(Self.describeStatuses) == "[\"available\"]\n")
 
-        try moto.reset()
-        #expect(try moto.boto3(Self.describeStatuses) == "[]\n")
+        try await moto.reset()
+        #expect(try await moto.boto3(Self.describeStatuses) == "[]\n")
 
         moto.stop()
         #expect(!moto.isRunning)
@@ -48,10 +48,10 @@ import Testing
     }
 
     /// Each launcher exits when its own stdin closes: no other child holds a copy of that pipe.
-    @Test func twoServersStopIndependently() throws {
-        let first = try Self.startMoto()
+    @Test func twoServersStopIndependently() async throws {
+        let first = try await Self.startMoto()
         defer { first.stop() }
-        let second = try Self.startMoto()
+        let second = try await Self.startMoto()
         defer { second.stop() }
         #expect(first.port != second.port)
 
@@ -59,41 +59,41 @@ import Testing
 
         #expect(!first.isRunning)
         #expect(second.isRunning)
-        #expect(try second.boto3(Self.describeStatuses) == "[]\n")
+        #expect(try await second.boto3(Self.describeStatuses) == "[]\n")
     }
 
-    @Test func aFailingSnippetReportsItsStderr() throws {
-        let moto = try Self.startMoto()
+    @Test func aFailingSnippetReportsItsStderr() async throws {
+        let moto = try await Self.startMoto()
         defer { moto.stop() }
 
-        let error = #expect(throws: MotoServerError.self) {
-            try moto.boto3(#"client("rds").describe_db_instances(DBInstanceIdentifier="missing")"#)
+        let error = await #expect(throws: MotoServerError.self) {
+            try await moto.boto3(#"client("rds").describe_db_instances(DBInstanceIdentifier="missing")"#)
         }
         #expect(error?.description.contains("DBInstanceNotFound") == true)
     }
 
-    @Test func signatureCheckingAcceptsOnlyTheReturnedKey() throws {
-        let moto = try Self.startMoto()
+    @Test func signatureCheckingAcceptsOnlyTheReturnedKey() async throws {
+        let moto = try await Self.startMoto()
         defer { moto.stop() }
 
-        let key = try moto.enableSignatureChecking()
+        let key = try await moto.enableSignatureChecking()
 
         #expect(key.accessKeyId.hasPrefix("AKIA"))
-        #expect(try moto.boto3(Self.describeStatuses) == "[]\n")
+        #expect(try await moto.boto3(Self.describeStatuses) == "[]\n")
         let wrongSecret = ["AWS_ACCESS_KEY_ID": key.accessKeyId, "AWS_SECRET_ACCESS_KEY": key.secretAccessKey + "x"]
-        let error = #expect(throws: MotoServerError.self) { try moto.boto3(Self.describeStatuses, environment: wrongSecret) }
+        let error = await #expect(throws: MotoServerError.self) { try await moto.boto3(Self.describeStatuses, environment: wrongSecret) }
         #expect(error?.description.contains("SignatureDoesNotMatch") == true)
         let unknownKey = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]
-        let unknown = #expect(throws: MotoServerError.self) { try moto.boto3(Self.describeStatuses, environment: unknownKey) }
+        let unknown = await #expect(throws: MotoServerError.self) { try await moto.boto3(Self.describeStatuses, environment: unknownKey) }
         #expect(unknown?.description.contains("InvalidClientTokenId") == true)
 
-        try moto.disableSignatureChecking()
-        #expect(try moto.boto3(Self.describeStatuses, environment: unknownKey) == "[]\n")
+        try await moto.disableSignatureChecking()
+        #expect(try await moto.boto3(Self.describeStatuses, environment: unknownKey) == "[]\n")
     }
 
     /// The scenario the stand-in exists for: the create reaches moto, the answer never reaches the client.
     @Test func aCreateRelayedThenDroppedExistsInMoto() async throws {
-        let moto = try Self.startMoto()
+        let moto = try await Self.startMoto()
         defer { moto.stop() }
         let script = ScriptedResponses(then: .forward(to: moto.baseURL), .forwardThenClose(to: moto.baseURL))
         let standIn = try LoopbackHTTPServer(script: script)
@@ -104,7 +104,7 @@ import Testing
         await #expect(throws: (any Error).self) {
             try await client.send(standIn.baseURL, headers: RDSRequest.headers(), body: RDSRequest.createDBInstance("lost-db"))
         }
-        #expect(try moto.boto3(Self.describeStatuses) == "[\"available\"]\n")
+        #expect(try await moto.boto3(Self.describeStatuses) == "[\"available\"]\n")
 
         let retried = try await client.send(standIn.baseURL, headers: RDSRequest.headers(), body: RDSRequest.createDBInstance("lost-db"))
         #expect(retried.status == 400)
