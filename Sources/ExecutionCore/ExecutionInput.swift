@@ -76,13 +76,4 @@ public struct Transition: Sendable {
 
     /// Whether there is nothing to write.
     public var isEmpty: Bool { events.isEmpty && retry == nil }
-
-    /// Appends `other`, which followed this one.
-    public mutating func append(_ other: Transition) {
-        events += other.events
-        precondition(retry == nil || other.retry == nil, "two retry records in one transition")
-        retry = retry ?? other.retry
-        actions += other.actions
-        cancelRequested = cancelRequested || other.cancelRequested
-    }
 }

@@ -35,11 +35,23 @@ extension ExecutionMachine {
         return run
     }
 
-    /// The scheduled event id in an activity token (`<execution>/<id>/<attempt>/<serial>`).
+    /// The scheduled event id in an activity token (`<execution>/<id>/<attempt>/<serial>`); read
+    /// without allocating, as it is on the path of every attempt.
     static func scheduledEventId(in token: String, executionId: String) -> Int64? {
-        let parts = token.dropFirst(executionId.utf8.count + 1).split(separator: "/", maxSplits: 2)
-        guard token.hasPrefix(executionId + "/"), parts.count == 3 else { return nil }
-        return Int64(parts[0])
+        var bytes = token.utf8.makeIterator()
+        for expected in executionId.utf8 {
+            guard bytes.next() == expected else { return nil }
+        }
+        guard bytes.next() == UInt8(ascii: "/") else { return nil }
+        var id: Int64 = 0
+        var digits = 0
+        while let byte = bytes.next() {
+            if byte == UInt8(ascii: "/") { return digits > 0 ? id : nil }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18 else { return nil }
+            id = id * 10 + Int64(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return nil
     }
 
     mutating func startAttempt(_ token: String, identity: String) throws(ExecutionError) {
@@ -133,6 +145,7 @@ extension ExecutionMachine {
         var run = run
         let id = run.scheduledEventId
         endCurrentAttempt(&run)
+        precondition(output.retry == nil, "two retry records in one batch")
         output.retry = ActivityAttemptFailed(
             scheduledEventId: id, activityId: run.attributes.activityId, attempt: run.attempt, reason: failure.reason,
             details: failure.details, timestamp: now, nextAttemptAt: nextAt)

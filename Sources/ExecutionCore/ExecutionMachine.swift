@@ -163,8 +163,28 @@ public struct ExecutionMachine: Sendable {
     /// - Throws: ``ExecutionError`` when the input is refused (a dead token, a closed execution, no
     ///   room in the history); a refused input changes nothing.
     public mutating func apply(_ input: ExecutionInput, at now: Timestamp) throws(ExecutionError) -> Transition {
+        var transition = Transition()
+        try apply(input, at: now, appendingTo: &transition)
+        return transition
+    }
+
+    /// Applies one input at `now`, appending what it produced to `transition` (which holds what the
+    /// inputs before it produced, for one batch): ``apply(_:at:)`` without copying the arrays.
+    /// - Throws: as ``apply(_:at:)``; `transition` is unchanged then.
+    public mutating func apply(_ input: ExecutionInput, at now: Timestamp, appendingTo transition: inout Transition)
+        throws(ExecutionError)
+    {
         precondition(output.events.isEmpty && output.actions.isEmpty, "a transition was left unfinished")
         guard !state.isClosed else { throw .closed(executionId, state.status) }
+        // The caller's transition becomes the output the input appends to. A refusal happens before
+        // anything is produced, so `transition` comes back unchanged then.
+        swap(&output, &transition)
+        defer { swap(&output, &transition) }
+        try applyToOutput(input, at: now)
+        checkInvariants()
+    }
+
+    private mutating func applyToOutput(_ input: ExecutionInput, at now: Timestamp) throws(ExecutionError) {
         self.now = now
         switch input {
         case .decisionTaskStarted(let token, let identity):
@@ -186,7 +206,6 @@ public struct ExecutionMachine: Sendable {
         case .signal(let name, let input, let identity):
             try signal(name, input: input, identity: identity)
         }
-        return finish()
     }
 
     /// The scheduled decision task no decider has taken yet.

@@ -24,7 +24,8 @@ extension Engine {
             throw EngineError.executionNotFound(executionId)
         }
         let now = clock.now()
-        var transition = try slot.machine.apply(input, at: now)
+        var transition = Transition()
+        try slot.machine.apply(input, at: now, appendingTo: &transition)
         decideInProcess(slot, &transition, at: now)
         return try await commit(slot, transition, handBack: handBack)
     }
@@ -62,12 +63,12 @@ extension Engine {
             rounds += 1
             precondition(rounds <= Self.decisionRoundsPerBatchMax, "the decider of \(slot.executionId) does not settle")
             do {
-                transition.append(
-                    try slot.machine.apply(.decisionTaskStarted(taskToken: task.taskToken, identity: configuration.identity), at: now))
+                try slot.machine.apply(
+                    .decisionTaskStarted(taskToken: task.taskToken, identity: configuration.identity), at: now, appendingTo: &transition)
                 let decisions = Decider.decisions(
                     definition: slot.definition, state: slot.machine.state, catalog: configuration.catalog)
-                transition.append(
-                    try slot.machine.apply(.decisionTaskCompleted(taskToken: task.taskToken, decisions: decisions), at: now))
+                try slot.machine.apply(
+                    .decisionTaskCompleted(taskToken: task.taskToken, decisions: decisions), at: now, appendingTo: &transition)
             } catch {
                 preconditionFailure("the machine refused its own decision task: \(error)")
             }
