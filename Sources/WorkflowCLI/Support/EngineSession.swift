@@ -24,6 +24,8 @@ struct EngineSession {
     /// Where the activities act: the simulator or real AWS.
     let providers: ActivityProviders
     let engine: Engine
+    /// The engine's notifications, for the progress display.
+    let feed: NotificationFeed
     let clock: SystemWallClock
     let console: Console
 
@@ -57,12 +59,13 @@ struct EngineSession {
         } else {
             providers = try openSimulator(invocation, directory: directory, lock: lock, clock: clock, requested: requested)
         }
+        let feed = NotificationFeed()
         let engine = Engine(
             store: store, handlers: providers.handlers, clock: clock,
-            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity))
+            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity), observer: feed.observer)
         await engine.startWorkers()
         return EngineSession(
-            directory: directory, store: store, lock: lock, providers: providers, engine: engine, clock: clock,
+            directory: directory, store: store, lock: lock, providers: providers, engine: engine, feed: feed, clock: clock,
             console: invocation.console)
     }
 
@@ -101,6 +104,7 @@ struct EngineSession {
     /// Stops the engine and releases the lock, as a crash would leave it: open executions continue on
     /// the next `resume`. Calling it again does nothing.
     func close() async {
+        feed.finish()
         await engine.shutdown()
         lock.release()
     }
@@ -120,7 +124,7 @@ struct EngineSession {
     /// Shows progress until the execution closes, prints how it ended, and returns the exit status:
     /// 0 when it closed as `success`, 1 otherwise.
     func drive(_ executionId: String, success: ExecutionStatus = .completed) async throws -> Int32 {
-        let display = ProgressDisplay(console: console, engine: engine, executionId: executionId, clock: clock)
+        let display = ProgressDisplay(console: console, feed: feed, executionId: executionId, clock: clock)
         // Both children end when the execution closes (or the engine stops).
         let status: ExecutionStatus = try await withThrowingTaskGroup(of: ExecutionStatus?.self) { group in
             group.addTask {
@@ -131,7 +135,7 @@ struct EngineSession {
                 }
             }
             group.addTask {
-                await display.run()
+                await display.follow(engine)
                 return nil
             }
             group.addTask {

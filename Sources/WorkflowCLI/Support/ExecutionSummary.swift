@@ -63,28 +63,32 @@ struct ExecutionSummary {
     /// Builds the summary from a definition, the folded history, the attempt records and live attempts.
     static func make(
         executionId: String, definition: WorkflowDefinition?, state: HistoryState, records: [HistoryRecord],
-        live: [String: AttemptInfo] = [:]
+        live: [String: LiveAttempt] = [:]
     ) -> ExecutionSummary {
         var failedAttempts: [String: ActivityAttemptFailed] = [:]
         for record in records {
             if case .attemptFailed(let attempt) = record { failedAttempts[attempt.activityId] = attempt }
         }
-        var steps: [StepRow] = []
-        if let definition {
-            let progress = Decider.evaluate(definition: definition, state: state).steps
-            for step in progress {
-                steps.append(row(step, state: state, failedAttempts: failedAttempts, live: live))
-            }
-        }
+        let progress = definition.map { Decider.evaluate(definition: $0, state: state).steps } ?? []
         return ExecutionSummary(
             executionId: executionId, runId: state.execution?.runId, workflowName: definition?.name ?? state.started?.workflowType.name,
-            status: state.status, startedAt: state.startedAt, closedAt: state.closeEvent?.eventTimestamp, steps: steps,
+            status: state.status, startedAt: state.startedAt, closedAt: state.closeEvent?.eventTimestamp,
+            steps: rows(progress, state: state, failedAttempts: failedAttempts, live: live),
             closeEvent: state.closeEvent, quarantine: nil, eventCount: state.eventCount)
+    }
+
+    /// One row per step of the decider's `progress`, refined with the live attempts: the decider is
+    /// not run here, so a display can redraw from live changes without deciding again.
+    static func rows(
+        _ progress: [StepProgress], state: HistoryState, failedAttempts: [String: ActivityAttemptFailed] = [:],
+        live: [String: LiveAttempt]
+    ) -> [StepRow] {
+        progress.map { row($0, state: state, failedAttempts: failedAttempts, live: live) }
     }
 
     private static func row(
         _ step: StepProgress, state: HistoryState, failedAttempts: [String: ActivityAttemptFailed],
-        live: [String: AttemptInfo]
+        live: [String: LiveAttempt]
     ) -> StepRow {
         let ids = step.compensationIds.isEmpty ? step.activityIds : step.compensationIds
         let activities = ids.compactMap { state.activities[$0] }
@@ -110,9 +114,9 @@ struct ExecutionSummary {
             if let info = live[id] {
                 attempt = max(attempt, info.attempt)
                 if activity.isOpen, step.status == .running || step.status == .compensating {
-                    row.status = info.phase == "backoff" ? "retrying" : info.phase
+                    row.status = info.phase == .backoff ? "retrying" : info.phase.rawValue
                     if step.status == .compensating { row.status = "compensating" }
-                    if info.phase == "backoff", let failure = info.lastFailure {
+                    if info.phase == .backoff, let failure = info.lastFailure {
                         row.note = "\(failure.reason): \(failure.details)"
                     } else if let report = info.report {
                         row.note = report
