@@ -56,6 +56,8 @@ struct ExecutionSummary {
     var startedAt: Timestamp?
     var closedAt: Timestamp?
     var steps: [StepRow]
+    /// The failed attempts that were retried (records, not events), in history order.
+    var retries: [ActivityAttemptFailed]
     var closeEvent: HistoryEvent?
     var quarantine: Quarantine?
     var eventCount: Int
@@ -66,14 +68,18 @@ struct ExecutionSummary {
         live: [String: LiveAttempt] = [:]
     ) -> ExecutionSummary {
         var failedAttempts: [String: ActivityAttemptFailed] = [:]
+        var retries: [ActivityAttemptFailed] = []
         for record in records {
-            if case .attemptFailed(let attempt) = record { failedAttempts[attempt.activityId] = attempt }
+            if case .attemptFailed(let attempt) = record {
+                failedAttempts[attempt.activityId] = attempt
+                retries.append(attempt)
+            }
         }
         let progress = definition.map { Decider.evaluate(definition: $0, state: state).steps } ?? []
         return ExecutionSummary(
             executionId: executionId, runId: state.execution?.runId, workflowName: definition?.name ?? state.started?.workflowType.name,
             status: state.status, startedAt: state.startedAt, closedAt: state.closeEvent?.eventTimestamp,
-            steps: rows(progress, state: state, failedAttempts: failedAttempts, live: live),
+            steps: rows(progress, state: state, failedAttempts: failedAttempts, live: live), retries: retries,
             closeEvent: state.closeEvent, quarantine: nil, eventCount: state.eventCount)
     }
 
@@ -135,7 +141,7 @@ struct ExecutionSummary {
     }
 
     /// The JSON form of `show --json`.
-    func json(now: Timestamp) -> JSONValue {
+    func json(now: Timestamp) throws -> JSONValue {
         var object = JSONObject()
         object["executionId"] = .string(executionId)
         if let runId { object["runId"] = .string(runId) }
@@ -145,6 +151,7 @@ struct ExecutionSummary {
         if let closedAt { object["closedAt"] = .string(closedAt.iso8601) }
         object["events"] = .number(Double(eventCount))
         object["steps"] = .array(steps.map { $0.json(now: now) })
+        object["retries"] = .array(try retries.map(Self.json))
         switch closeEvent?.attributes {
         case .workflowExecutionCompleted(let completed)?:
             object["result"] = completed.result
@@ -159,6 +166,12 @@ struct ExecutionSummary {
         }
         if let quarantine { object["quarantine"] = ShowCommand.json(quarantine) }
         return .object(object)
+    }
+
+    /// A retry record as `show --json` and `history --json` print it: the object its history line
+    /// holds (docs/history-format.md, section 4.2), so scripts read one shape in both.
+    static func json(_ retry: ActivityAttemptFailed) throws -> JSONValue {
+        try JSONValue(parsing: HistoryFormat.payload(for: .attemptFailed(retry)))
     }
 
     /// Text lines of the step table.
