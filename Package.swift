@@ -171,7 +171,8 @@ let package = Package(
             name: "ActivitiesTests",
             dependencies: ["Activities", "RDSSimulator", "RDSCore", "EngineTesting", "WorkflowModel", "Time", "StrictJSON"]),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
-        .testTarget(name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "StrictJSON"]),
+        .testTarget(
+            name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "StrictJSON", "WorkflowEngine", "WorkflowModel", "Time"]),
         // Reads the sources and Package.swift (make lint runs it alone): short functions, and docs/architecture.md's
         // module graph equal to the declared dependencies, each of which some file imports. Links nothing of Cairn.
         .testTarget(name: "SourceRulesTests"),

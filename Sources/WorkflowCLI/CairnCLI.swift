@@ -3,10 +3,14 @@ import StateDirectory
 import WorkflowModel
 
 /// The `cairn` command line: parses arguments, runs a subcommand, returns the exit status
-/// (0 success, 1 the workflow or an operation failed, 2 usage or invalid input).
+/// (``ExitStatus``: 0 success, 1 the workflow or an operation failed, 2 usage or invalid input,
+/// 128 + the signal when SIGINT or SIGTERM stopped it).
 public enum CairnCLI {
-    /// Runs `cairn` with `arguments` (without the program name).
-    public static func run(arguments: [String], environment: [String: String], console: Console) async -> Int32 {
+    /// Runs `cairn` with `arguments` (without the program name). `interrupts` are the signals that
+    /// stop a long-running command cleanly (the process's in `cairn`; raised by hand in tests).
+    public static func run(
+        arguments: [String], environment: [String: String], console: Console, interrupts: Interrupts = .manual()
+    ) async -> Int32 {
         var arguments = arguments
         // `cairn --state-dir DIR list` is read as `cairn list --state-dir DIR`: the common option may come first.
         var leading: [String] = []
@@ -44,7 +48,8 @@ public enum CairnCLI {
         }
         do {
             let parsed = try parseArguments(rest, options: command.options + commonOptions)
-            return try await command.run(Invocation(arguments: parsed, environment: environment, console: console))
+            return try await command.run(
+                Invocation(arguments: parsed, environment: environment, console: console, interrupts: interrupts))
         } catch let error as UsageError {
             console.error("cairn \(name): \(error.message)\n\nusage: \(command.usage)\nSee `cairn \(name) --help`.")
             return ExitStatus.usage
@@ -86,7 +91,8 @@ public enum CairnCLI {
             "",
             "Every command takes --state-dir DIR (default: $CAIRN_STATE_DIR, else .cairn) and --help.",
             "`cairn help COMMAND` shows a command's options; `cairn --version` prints the version.",
-            "Exit status: 0 success; 1 the workflow or an operation failed; 2 usage or invalid input.",
+            "Exit status: 0 success; 1 the workflow or an operation failed; 2 usage or invalid input (nothing is",
+            "written); 130 / 143 stopped by SIGINT (Ctrl-C) / SIGTERM (`cairn resume ID` continues).",
         ]
         return lines.joined(separator: "\n")
     }
@@ -97,6 +103,8 @@ struct Invocation: Sendable {
     var arguments: ParsedArguments
     var environment: [String: String]
     var console: Console
+    /// SIGINT and SIGTERM, for the commands that run an engine.
+    var interrupts: Interrupts
 
     var stateDirectory: StateDirectory { StateDirectory.resolve(explicit: arguments.value("state-dir"), environment: environment) }
 

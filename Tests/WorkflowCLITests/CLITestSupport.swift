@@ -61,11 +61,14 @@ final class Sandbox: Sendable {
         await cairn(arguments, terminal: terminal)
     }
 
-    func cairn(_ arguments: [String], terminal: Bool = false, environment: [String: String] = [:]) async -> CLIResult {
+    /// `interrupts` stand for the process's SIGINT and SIGTERM (the test raises them by hand).
+    func cairn(
+        _ arguments: [String], terminal: Bool = false, environment: [String: String] = [:], interrupts: Interrupts = .manual()
+    ) async -> CLIResult {
         let recorder = RecordingConsole()
         let status = await CairnCLI.run(
             arguments: arguments + ["--state-dir", stateDir], environment: environment,
-            console: recorder.console(isTerminal: terminal))
+            console: recorder.console(isTerminal: terminal), interrupts: interrupts)
         return CLIResult(status: status, out: recorder.out, err: recorder.err)
     }
 

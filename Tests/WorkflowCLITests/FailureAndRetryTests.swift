@@ -78,22 +78,47 @@ import Testing
             #expect(attempts.allSatisfy { $0.contains("attempt 1 of replicas[") && $0.contains("; retry at ") }, "\(attempts)")
             #expect(text.out.contains("ActivityTaskStarted  scheduledEventId=17 attempt=2"), "\(text)")
 
+            // --json holds the same records in the same order: events, and the retries as their history lines hold them.
             let json = await sandbox.cairn("history", "retried", "--json")
             #expect(json.status == 0)
             let lines = json.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
             let shown = try await sandbox.showJSON("retried")
-            #expect(Double(lines.count) == shown["events"]?.numberValue, "one line per event, no attempt records")
-            for (index, line) in lines.enumerated() {
-                let event = try JSONValue(parsing: Array(line.utf8))
-                let object = try #require(event.objectValue, "\(line)")
-                #expect(event["eventId"]?.integerValue == Int64(index + 1), "\(line)")
-                let type = try #require(event["eventType"]?.stringValue, "\(line)")
-                #expect(event["eventTimestamp"]?.stringValue?.hasSuffix("Z") == true, "\(line)")
+            var events = 0
+            var retries: [JSONValue] = []
+            var order: [String] = []
+            for line in lines {
+                let record = try JSONValue(parsing: Array(line.utf8))
+                let object = try #require(record.objectValue, "\(line)")
+                if record["record"] == "ActivityAttemptFailed" {
+                    #expect(
+                        object.keys.sorted()
+                            == ["activityId", "attempt", "details", "nextAttemptAt", "reason", "record", "scheduledEventId", "timestamp"],
+                        "\(line)")
+                    #expect(record["reason"] == "Throttling" && record["attempt"] == 1, "\(line)")
+                    #expect(record["nextAttemptAt"]?.stringValue?.hasSuffix("Z") == true, "\(line)")
+                    retries.append(record)
+                    order.append("retry \(record["activityId"]?.stringValue ?? "?")")
+                    continue
+                }
+                events += 1
+                #expect(record["eventId"]?.integerValue == Int64(events), "\(line)")
+                let type = try #require(record["eventType"]?.stringValue, "\(line)")
+                #expect(record["eventTimestamp"]?.stringValue?.hasSuffix("Z") == true, "\(line)")
                 let attributesKey = type.prefix(1).lowercased() + type.dropFirst() + "EventAttributes"
                 #expect(object[attributesKey]?.objectValue != nil, "\(line)")
                 #expect(object.keys.sorted() == [attributesKey, "eventId", "eventTimestamp", "eventType"].sorted(), "\(line)")
+                order.append("event \(events)")
             }
-            #expect(!json.out.contains("Throttling"), "failed attempts are engine records, not events")
+            #expect(Double(events) == shown["events"]?.numberValue, "one line per event: \(json.out)")
+            #expect(retries.count == 2, "one line per retried attempt: \(json.out)")
+            let textOrder = text.out.split(separator: "\n").map { line -> String in
+                guard let retried = line.firstMatch(of: /attempt \d+ of (\S+) failed/) else { return "event" }
+                return "retry \(retried.1)"
+            }
+            #expect(order.map { $0.hasPrefix("event") ? "event" : $0 } == textOrder, "the text form's order:\n\(text.out)")
+
+            // show --json lists the same retries, in the same order and shape.
+            #expect(shown["retries"]?.arrayValue == retries, "\(shown)")
         }
     }
 }

@@ -169,13 +169,13 @@ import WorkflowCLI
             #expect(run.err.contains("did you mean \"forEach\"?"))
             #expect(sandbox.stateTree() == nil)
 
-            // validate reports the same problems on stdout and exits 1.
+            // validate reports the same problems on stdout and exits 2, as run does.
             let validate = await sandbox.cairn("validate", broken)
-            #expect(validate.status == 1)
+            #expect(validate.status == 2)
             #expect(validate.out.contains(diagnostics[0] + "\n"))
             #expect(validate.out.hasSuffix("\(broken): 8 problems\n"))
             let json = await sandbox.cairn("validate", broken, "--json")
-            #expect(json.status == 1)
+            #expect(json.status == 2)
             #expect(json.out.split(separator: "\n").count == 8)
         }
     }

@@ -35,6 +35,15 @@ import Testing
             #expect(!other.out.contains("execution other"))
             #expect(!FileManager.default.fileExists(atPath: sandbox.historyPath("other")))
             #expect(sandbox.stateTree()?["LOCK"] == before?["LOCK"], "the holder's LOCK is untouched")
+            // Starting it again is refused with advice that works while its engine runs: not `cairn resume`.
+            let again = await sandbox.cairn("run", Self.create, "--input", "identifier=slow", "--id", "slow")
+            #expect(again.status == 2, "\(again)")
+            #expect(
+                again.err.contains("execution slow already exists; it is still open and another Cairn engine runs it now (cairn run slow (pid "),
+                "\(again)")
+            #expect(again.err.contains("follow it with `cairn show slow`, or stop it with `cairn cancel slow`"), "\(again)")
+            #expect(!again.err.contains("cairn resume"), "resume would be refused while the engine runs: \(again)")
+            #expect(sandbox.stateTree()?["LOCK"] == before?["LOCK"], "finding out wrote nothing")
             let fault = await sandbox.cairn("sim", "fault", "--clear")
             #expect(fault.status == 1, "changing the simulator needs the lock: \(fault)")
             #expect(fault.err.contains("cairn run slow (pid "), "\(fault)")

@@ -18,4 +18,15 @@ import Testing
             #expect(changed.out.hasPrefix("execution c (run "), "\(changed)")
         }
     }
+
+    /// What the CLI does is what README.md says: another speed replaces the remembered one with a
+    /// note; `sim.speedConflict` (the simulator's refusal without override) never reaches a user.
+    @Test func theReadmeSaysAnotherSpeedReplacesTheRememberedOne() throws {
+        let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+        let words = readme.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(
+            words.contains(
+                "Giving another speed later (to `run`, `resume` or `cancel`) replaces the remembered one, with a note on stderr: "
+                    + "operations already under way keep their pace, later ones take the new one. It is never refused."))
+    }
 }

@@ -80,6 +80,11 @@ import WorkflowCLI
         (["sim", "reboot"], "unknown sim action"),
         (["sim", "fault", "--operation", "CreateDBInstance"], "--operation needs --code"),
         (["sim", "fault", "--operation", "CreateDBInstance", "--code", "Throttling", "--times", "0"], "--times must be"),
+        (["sim", "fault", "--operation", "CreateDBInstance", "--code", "Throttling", "--times", "x"], "--times must be a positive integer, got \"x\""),
+        (["sim", "fault", "--instance", "db"], "--instance needs --fail-after DURATION"),
+        // Given, but not a duration: the message says what is wrong with the value.
+        (["sim", "fault", "--instance", "db", "--fail-after", "3"], "--fail-after \"3\" is not a duration: give a number with a unit"),
+        (["sim", "fault", "--instance", "db", "--fail-after", "30m1h"], "--fail-after \"30m1h\" is not a duration"),
     ])
     func usageErrorsExit2WithTheSubcommandsUsage(_ arguments: [String], _ message: String) async {
         let recorder = RecordingConsole()

@@ -72,7 +72,11 @@ enum ShowCommand {
     static let command = Command(
         name: "show", summary: "show an execution's status and steps",
         usage: "cairn show ID [--json]",
-        details: "Reads the history without changing it; works while an engine runs the execution.",
+        details: """
+            Reads the history without changing it; works while an engine runs the execution.
+            --json prints one object: executionId, workflow, status, steps, and "retries", every failed attempt
+            that was retried in history order, shaped as `history --json` prints it.
+            """,
         options: [OptionSpec(name: "json", takesValue: false, help: "print one JSON object (it has a \"status\" field)")],
         run: run)
 
@@ -85,7 +89,7 @@ enum ShowCommand {
         let now =
             loaded.quarantine == nil ? SystemWallClock().now() : loaded.recovered.events.last?.eventTimestamp ?? SystemWallClock().now()
         if invocation.arguments.flag("json") {
-            invocation.console.line(summary.json(now: now).prettyString())
+            invocation.console.line(try summary.json(now: now).prettyString())
             return ExitStatus.success
         }
         for line in describe(summary, now: now) { invocation.console.line(line) }
@@ -139,11 +143,13 @@ enum HistoryCommand {
         name: "history", summary: "print an execution's event history",
         usage: "cairn history ID [--json]",
         details: """
-            Events use Amazon SWF's names and fields. --json prints one event per line as recorded:
-            eventId, eventType, eventTimestamp and the event's attributes (e.g. activityTaskScheduledEventAttributes).
-            Failed attempts that were retried are engine records, not events; the text form shows them indented.
+            Events use Amazon SWF's names and fields. --json prints one record per line as recorded, in history
+            order: each event has eventId, eventType, eventTimestamp and its attributes (e.g.
+            activityTaskScheduledEventAttributes). A failed attempt that was retried is an engine record, not an
+            event: its line has "record": "ActivityAttemptFailed", scheduledEventId, activityId, attempt, reason,
+            details, timestamp and nextAttemptAt (docs/history-format.md, section 4.2); the text form shows it indented.
             """,
-        options: [OptionSpec(name: "json", takesValue: false, help: "one JSON event per line")],
+        options: [OptionSpec(name: "json", takesValue: false, help: "one JSON record (event or retry) per line")],
         run: run)
 
     static func run(_ invocation: Invocation) async throws -> Int32 {
@@ -155,12 +161,14 @@ enum HistoryCommand {
             switch record {
             case .event(let event):
                 if json {
-                    invocation.console.line(try encodeEvent(event))
+                    invocation.console.line(try encode(record))
                 } else {
                     invocation.console.line(describe(event))
                 }
             case .attemptFailed(let attempt):
-                if !json {
+                if json {
+                    invocation.console.line(try encode(record))
+                } else {
                     invocation.console.line(
                         "        \(attempt.timestamp.iso8601)  attempt \(attempt.attempt) of \(attempt.activityId) failed: "
                             + "\(attempt.reason): \(attempt.details)"
@@ -175,9 +183,9 @@ enum HistoryCommand {
         return ExitStatus.success
     }
 
-    /// The event's JSON exactly as its history line holds it.
-    static func encodeEvent(_ event: HistoryEvent) throws -> String {
-        String(decoding: try HistoryFormat.payload(for: .event(event)), as: UTF8.self)
+    /// The record's JSON exactly as its history line holds it.
+    static func encode(_ record: HistoryRecord) throws -> String {
+        String(decoding: try HistoryFormat.payload(for: record), as: UTF8.self)
     }
 
     /// One line per event: id, time, type and the attributes that matter most.

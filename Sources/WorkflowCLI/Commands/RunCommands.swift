@@ -59,7 +59,7 @@ enum RunCommand {
         if try directory.hasExecutions() {
             let store = try directory.openForReading()
             if directory.fileSystem.fileExists(at: store.historyPath(of: executionId)) {
-                throw existing(executionId, in: store)
+                throw existing(executionId, in: store, directory: directory, lockHeld: directory.lockIsHeld())
             }
         }
 
@@ -74,8 +74,8 @@ enum RunCommand {
                         definitionDigest: RecordedDefinition.digest(of: definitionJSON), definitionSource: file, input: input,
                         tagList: provider.executionTag.map { [$0] } ?? []))
             } catch let error as StoreError where error.code == StoreError.Code.executionExists {
-                // Another `run --id` with the same id got there first.
-                throw existing(executionId, in: session.store)
+                // Another `run --id` with the same id got there first and has finished: this process holds the lock.
+                throw existing(executionId, in: session.store, directory: directory, lockHeld: false)
             }
             Failpoints.hit("run.afterFirstEvent", environment: invocation.environment)
             console.line("execution \(execution.workflowId) (run \(execution.runId))")
@@ -86,13 +86,14 @@ enum RunCommand {
         }
     }
 
-    /// The usage error for `run --id ID` when ID exists: what it is and what to do instead.
-    static func existing(_ executionId: String, in store: HistoryStore) -> CLIError {
+    /// The usage error for `run --id ID` when ID exists: what it is and what to do instead. With
+    /// `lockHeld`, the advice for an open execution depends on whether an engine runs it now.
+    static func existing(_ executionId: String, in store: HistoryStore, directory: StateDirectory, lockHeld: Bool?) -> CLIError {
         let status = (try? LoadedExecution.load(executionId, from: store).summary().status) ?? .running
         let advice =
             switch status {
             case .running:
-                "it is still open; continue it with `cairn resume \(executionId)`"
+                openAdvice(executionId, directory: directory, lockHeld: lockHeld)
             case .quarantined:
                 "its history is damaged (see `cairn show \(executionId)`), so `cairn resume \(executionId)` refuses it"
             default:
@@ -101,6 +102,26 @@ enum RunCommand {
         return CLIError.usage(
             "execution \(executionId) already exists; \(advice). To start a new execution, choose another --id, "
                 + "or leave --id out for a generated one. Nothing was started.")
+    }
+
+    /// What to do about an open execution: follow the engine that runs it, or resume it.
+    static func openAdvice(_ executionId: String, directory: StateDirectory, lockHeld: Bool?) -> String {
+        let resume = "continue it with `cairn resume \(executionId)`"
+        guard lockHeld != false else { return "it is still open; \(resume)" }
+        let holder = directory.lockHolder()
+        let named = holder.map { " (\($0))" } ?? ""
+        // The holder is this CLI's processIdentity: "cairn run ID (pid ...)", "cairn resume ID (pid ...)".
+        let runsIt = holder.map { text in ["run", "resume", "cancel"].contains { text.hasPrefix("cairn \($0) \(executionId) (") } }
+        switch (lockHeld, runsIt) {
+        case (true, true?):
+            return "it is still open and another Cairn engine runs it now\(named): follow it with `cairn show \(executionId)`, "
+                + "or stop it with `cairn cancel \(executionId)`"
+        case (true, _):
+            return "it is still open, and another Cairn engine holds \(directory.path)\(named); if that engine runs it, "
+                + "follow it with `cairn show \(executionId)`; otherwise \(resume) once that engine has finished"
+        default:
+            return "it is still open; if no Cairn engine runs it, \(resume); if one does, follow it with `cairn show \(executionId)`"
+        }
     }
 
     static func bindInputs(_ invocation: Invocation, definition: WorkflowDefinition) throws -> JSONObject {

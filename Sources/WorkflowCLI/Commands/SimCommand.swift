@@ -146,12 +146,17 @@ enum SimCommand {
         } else if let operation = arguments.value("operation") {
             guard let code = arguments.value("code") else { throw UsageError(message: "--operation needs --code, e.g. --code Throttling") }
             guard let times = Int(arguments.value("times") ?? "1"), times >= 1 else {
-                throw UsageError(message: "--times must be a positive integer")
+                throw UsageError(message: "--times must be a positive integer, got \(quoted(arguments.value("times") ?? ""))")
             }
             rule = .failOperation(op: operation, code: code, times: times, identifierPattern: arguments.value("identifier"))
         } else if let instance = arguments.value("instance") {
-            guard let text = arguments.value("fail-after"), let after = Interval(parsing: text) else {
+            guard let text = arguments.value("fail-after") else {
                 throw UsageError(message: "--instance needs --fail-after DURATION, e.g. --fail-after 3m")
+            }
+            guard let after = Interval(parsing: text) else {
+                throw UsageError(
+                    message: "--fail-after \(quoted(text)) is not a duration: give a number with a unit (d, h, m, s or ms; "
+                        + "largest first, at most 366d), e.g. 90s, 3m or 1h30m")
             }
             rule = .instanceFails(identifier: instance, after: after)
         } else {

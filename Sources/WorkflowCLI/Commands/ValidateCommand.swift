@@ -9,7 +9,8 @@ enum ValidateCommand {
         usage: "cairn validate FILE [FILE...]",
         details: """
             Each problem is printed as FILE:LINE:COLUMN: CODE at POINTER: MESSAGE.
-            Exit status 0 when every file is valid, 1 when any is not, 2 when a file cannot be read.
+            Exit status 0 when every file is valid, 2 when any is not or cannot be read (invalid input, as for
+            `cairn run`).
             Codes are listed in docs/error-codes.md.
             """,
         options: [OptionSpec(name: "json", takesValue: false, help: "print diagnostics as JSON lines")],
@@ -41,7 +42,7 @@ enum ValidateCommand {
                 invocation.console.line("\(file): \(count) problem\(count == 1 ? "" : "s")")
             }
         }
-        return allValid ? ExitStatus.success : ExitStatus.failure
+        return allValid ? ExitStatus.success : ExitStatus.usage
     }
 
     /// Reads and validates one file; unreadable files are usage errors.

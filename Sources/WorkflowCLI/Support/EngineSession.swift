@@ -24,8 +24,12 @@ struct EngineSession {
     /// Where the activities act: the simulator or real AWS.
     let providers: ActivityProviders
     let engine: Engine
+    /// The engine's notifications, for the progress display.
+    let feed: NotificationFeed
     let clock: SystemWallClock
     let console: Console
+    /// SIGINT and SIGTERM: armed while the session is open, they stop ``drive(_:success:)``.
+    let interrupts: Interrupts
 
     /// The speeds the simulator accepts (`RDSSimulator.setSpeed` checks the same range).
     static let simulatorSpeedRange = 0.001...1_000_000.0
@@ -43,8 +47,10 @@ struct EngineSession {
 
     /// Takes the lock, opens the provider (the simulator at the requested or remembered speed, or
     /// AWS) and starts workers. An explicit `--sim-speed` replaces a remembered one, with a note on stderr.
+    /// From here on SIGINT and SIGTERM no longer end the process: ``drive(_:success:)`` stops cleanly.
     static func open(_ invocation: Invocation, command: String, provider: RDSProviderKind = .sim) async throws -> EngineSession {
         let requested = try requestedSpeed(invocation)
+        invocation.interrupts.arm()
         let directory = invocation.stateDirectory
         let identity = processIdentity(command)
         let clock = SystemWallClock()
@@ -57,13 +63,14 @@ struct EngineSession {
         } else {
             providers = try openSimulator(invocation, directory: directory, lock: lock, clock: clock, requested: requested)
         }
+        let feed = NotificationFeed()
         let engine = Engine(
             store: store, handlers: providers.handlers, clock: clock,
-            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity))
+            configuration: EngineConfiguration(workerCount: inProcessWorkers, identity: identity), observer: feed.observer)
         await engine.startWorkers()
         return EngineSession(
-            directory: directory, store: store, lock: lock, providers: providers, engine: engine, clock: clock,
-            console: invocation.console)
+            directory: directory, store: store, lock: lock, providers: providers, engine: engine, feed: feed, clock: clock,
+            console: invocation.console, interrupts: invocation.interrupts)
     }
 
     /// Opens the state directory's simulator at the requested (or remembered) speed; releases `lock` on failure.
@@ -101,6 +108,7 @@ struct EngineSession {
     /// Stops the engine and releases the lock, as a crash would leave it: open executions continue on
     /// the next `resume`. Calling it again does nothing.
     func close() async {
+        feed.finish()
         await engine.shutdown()
         lock.release()
     }
@@ -117,45 +125,104 @@ struct EngineSession {
         }
     }
 
-    /// Shows progress until the execution closes, prints how it ended, and returns the exit status:
-    /// 0 when it closed as `success`, 1 otherwise.
+    /// How following an execution ended.
+    enum Ending {
+        /// It closed, or the engine was stopped (the history says which).
+        case closed
+        /// The engine stopped after a failure (storage): the error says which.
+        case failed(any Error)
+        /// SIGINT or SIGTERM arrived first; the attempts that were running then, by activity id.
+        case interrupted(signal: Int32, running: [(activityId: String, attempt: Int)])
+    }
+
+    /// Shows progress until the execution closes or a signal arrives, prints how it ended, and returns
+    /// the exit status: 0 when it closed as `success`, 1 otherwise, 128 + the signal when interrupted.
     func drive(_ executionId: String, success: ExecutionStatus = .completed) async throws -> Int32 {
-        let display = ProgressDisplay(console: console, engine: engine, executionId: executionId, clock: clock)
-        // Both children end when the execution closes (or the engine stops).
-        let status: ExecutionStatus = try await withThrowingTaskGroup(of: ExecutionStatus?.self) { group in
+        let display = ProgressDisplay(console: console, feed: feed, executionId: executionId, clock: clock)
+        let ending = await follow(executionId, display: display)
+        await close()
+        if case .failed(let error) = ending { throw error }
+        let loaded = try LoadedExecution.load(executionId, from: store)
+        display.finish(loaded.summary())
+        printOutcome(loaded)
+        // A signal that came as the execution closed stopped nothing: the outcome decides.
+        guard case .interrupted(let signal, let running) = ending, loaded.state.status == .running else {
+            return loaded.state.status == success ? ExitStatus.success : ExitStatus.failure
+        }
+        console.error(interruptedMessage(executionId, signal: signal, running: running))
+        return ExitStatus.interrupted(by: signal)
+    }
+
+    /// Runs the display, the cancel-request watcher and the signal watcher until the execution
+    /// closes, the engine stops, or a signal arrives; the engine is stopped when this returns.
+    private func follow(_ executionId: String, display: ProgressDisplay) async -> Ending {
+        await withTaskGroup(of: Ending?.self) { group in
             group.addTask {
                 do {
-                    return try await engine.waitForClose(executionId)
-                } catch  where Task.isCancelled {
-                    return .running  // stopped before it could wait: the execution stays open
+                    _ = try await engine.waitForClose(executionId)
+                    return .closed
+                } catch where Task.isCancelled {
+                    return .closed  // stopped before it could wait: the execution stays open
+                } catch {
+                    return .failed(error)
                 }
             }
             group.addTask {
-                await display.run()
+                await display.follow(engine)
                 return nil
             }
             group.addTask {
                 await watchRequests(executionId)
-                // It returns when the group is canceled: the execution closed, or the task running this
-                // command was canceled. Then the engine stops as if killed, and waitForClose returns.
+                // It returns when the group is canceled: the execution closed, a signal arrived, or the
+                // task running this command was canceled. Then the engine stops as if killed, and
+                // waitForClose returns.
                 await engine.shutdown()
                 return nil
             }
-            var result: ExecutionStatus = .running
-            while let next = try await group.next() {
+            group.addTask {
+                guard let signal = await interrupts.next() else { return nil }
+                return .interrupted(signal: signal, running: await runningAttempts(executionId))
+            }
+            var ending = Ending.closed
+            while let next = await group.next() {
                 if let next {
-                    result = next
+                    ending = next
                     break
                 }
             }
             group.cancelAll()
-            return result
+            return ending
         }
-        await close()
-        let loaded = try LoadedExecution.load(executionId, from: store)
-        display.finish(loaded.summary())
-        printOutcome(loaded)
-        return status == success ? ExitStatus.success : ExitStatus.failure
+    }
+
+    /// The attempts of `executionId` running now: the engine's own view, which waits for a commit
+    /// in progress (a notification may still be on its way to the display).
+    private func runningAttempts(_ executionId: String) async -> [(activityId: String, attempt: Int)] {
+        let attempts = await engine.snapshot(executionId)?.attempts ?? [:]
+        return attempts.filter { $0.value.phase == "running" }.map { ($0.key, $0.value.attempt) }.sorted { $0.activityId < $1.activityId }
+    }
+
+    /// What a signal stopped and how to continue, for stderr.
+    func interruptedMessage(_ executionId: String, signal: Int32, running: [(activityId: String, attempt: Int)]) -> String {
+        let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+        let attempts =
+            switch running.count {
+            case 0: "No attempt was running."
+            case 1: "The running attempt of \(running[0].activityId) (attempt \(running[0].attempt)) was canceled; it runs again on resume."
+            default:
+                "The running attempts of " + running.map { "\($0.activityId) (attempt \($0.attempt))" }.joined(separator: ", ")
+                    + " were canceled; they run again on resume."
+            }
+        return "cairn: \(name): stopped. Execution \(executionId) is still open and its history is intact. \(attempts) "
+            + "The lock on \(directory.path) is released.\nContinue it with `\(resumeCommand(executionId))`."
+    }
+
+    /// The command that continues `executionId` in this state directory, ready to paste into a shell.
+    func resumeCommand(_ executionId: String) -> String {
+        guard directory.path != StateDirectory.defaultPath else { return "cairn resume \(executionId)" }
+        let path = directory.path
+        let plain = path.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "/._-+,:@".unicodeScalars.contains($0) }
+        return "cairn resume \(executionId) --state-dir " + (plain ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'")
     }
 
     /// Applies cancel requests queued by `cairn cancel` from other processes.

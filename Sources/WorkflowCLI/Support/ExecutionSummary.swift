@@ -56,6 +56,8 @@ struct ExecutionSummary {
     var startedAt: Timestamp?
     var closedAt: Timestamp?
     var steps: [StepRow]
+    /// The failed attempts that were retried (records, not events), in history order.
+    var retries: [ActivityAttemptFailed]
     var closeEvent: HistoryEvent?
     var quarantine: Quarantine?
     var eventCount: Int
@@ -63,28 +65,36 @@ struct ExecutionSummary {
     /// Builds the summary from a definition, the folded history, the attempt records and live attempts.
     static func make(
         executionId: String, definition: WorkflowDefinition?, state: HistoryState, records: [HistoryRecord],
-        live: [String: AttemptInfo] = [:]
+        live: [String: LiveAttempt] = [:]
     ) -> ExecutionSummary {
         var failedAttempts: [String: ActivityAttemptFailed] = [:]
+        var retries: [ActivityAttemptFailed] = []
         for record in records {
-            if case .attemptFailed(let attempt) = record { failedAttempts[attempt.activityId] = attempt }
-        }
-        var steps: [StepRow] = []
-        if let definition {
-            let progress = Decider.evaluate(definition: definition, state: state).steps
-            for step in progress {
-                steps.append(row(step, state: state, failedAttempts: failedAttempts, live: live))
+            if case .attemptFailed(let attempt) = record {
+                failedAttempts[attempt.activityId] = attempt
+                retries.append(attempt)
             }
         }
+        let progress = definition.map { Decider.evaluate(definition: $0, state: state).steps } ?? []
         return ExecutionSummary(
             executionId: executionId, runId: state.execution?.runId, workflowName: definition?.name ?? state.started?.workflowType.name,
-            status: state.status, startedAt: state.startedAt, closedAt: state.closeEvent?.eventTimestamp, steps: steps,
+            status: state.status, startedAt: state.startedAt, closedAt: state.closeEvent?.eventTimestamp,
+            steps: rows(progress, state: state, failedAttempts: failedAttempts, live: live), retries: retries,
             closeEvent: state.closeEvent, quarantine: nil, eventCount: state.eventCount)
+    }
+
+    /// One row per step of the decider's `progress`, refined with the live attempts: the decider is
+    /// not run here, so a display can redraw from live changes without deciding again.
+    static func rows(
+        _ progress: [StepProgress], state: HistoryState, failedAttempts: [String: ActivityAttemptFailed] = [:],
+        live: [String: LiveAttempt]
+    ) -> [StepRow] {
+        progress.map { row($0, state: state, failedAttempts: failedAttempts, live: live) }
     }
 
     private static func row(
         _ step: StepProgress, state: HistoryState, failedAttempts: [String: ActivityAttemptFailed],
-        live: [String: AttemptInfo]
+        live: [String: LiveAttempt]
     ) -> StepRow {
         let ids = step.compensationIds.isEmpty ? step.activityIds : step.compensationIds
         let activities = ids.compactMap { state.activities[$0] }
@@ -110,9 +120,9 @@ struct ExecutionSummary {
             if let info = live[id] {
                 attempt = max(attempt, info.attempt)
                 if activity.isOpen, step.status == .running || step.status == .compensating {
-                    row.status = info.phase == "backoff" ? "retrying" : info.phase
+                    row.status = info.phase == .backoff ? "retrying" : info.phase.rawValue
                     if step.status == .compensating { row.status = "compensating" }
-                    if info.phase == "backoff", let failure = info.lastFailure {
+                    if info.phase == .backoff, let failure = info.lastFailure {
                         row.note = "\(failure.reason): \(failure.details)"
                     } else if let report = info.report {
                         row.note = report
@@ -131,7 +141,7 @@ struct ExecutionSummary {
     }
 
     /// The JSON form of `show --json`.
-    func json(now: Timestamp) -> JSONValue {
+    func json(now: Timestamp) throws -> JSONValue {
         var object = JSONObject()
         object["executionId"] = .string(executionId)
         if let runId { object["runId"] = .string(runId) }
@@ -141,6 +151,7 @@ struct ExecutionSummary {
         if let closedAt { object["closedAt"] = .string(closedAt.iso8601) }
         object["events"] = .number(Double(eventCount))
         object["steps"] = .array(steps.map { $0.json(now: now) })
+        object["retries"] = .array(try retries.map(Self.json))
         switch closeEvent?.attributes {
         case .workflowExecutionCompleted(let completed)?:
             object["result"] = completed.result
@@ -155,6 +166,12 @@ struct ExecutionSummary {
         }
         if let quarantine { object["quarantine"] = ShowCommand.json(quarantine) }
         return .object(object)
+    }
+
+    /// A retry record as `show --json` and `history --json` print it: the object its history line
+    /// holds (docs/history-format.md, section 4.2), so scripts read one shape in both.
+    static func json(_ retry: ActivityAttemptFailed) throws -> JSONValue {
+        try JSONValue(parsing: HistoryFormat.payload(for: .attemptFailed(retry)))
     }
 
     /// Text lines of the step table.

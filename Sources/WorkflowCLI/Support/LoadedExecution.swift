@@ -33,9 +33,9 @@ struct LoadedExecution {
     }
 
     /// The summary `show` and `list` print.
-    func summary(live: [String: AttemptInfo] = [:]) -> ExecutionSummary {
+    func summary() -> ExecutionSummary {
         var summary = ExecutionSummary.make(
-            executionId: executionId, definition: definition, state: state, records: recovered.records, live: live)
+            executionId: executionId, definition: definition, state: state, records: recovered.records)
         if let quarantine {
             summary.status = .quarantined
             summary.quarantine = quarantine
