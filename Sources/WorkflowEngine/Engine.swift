@@ -186,6 +186,15 @@ public actor Engine {
         executions = [:]
     }
 
+    /// ``shutdown()``, then waits until every in-process worker has ended, so the attempts it
+    /// cancelled have finished stopping: an `exec` command's process group has been ended (TERM,
+    /// then KILL after its grace period) before the process holding the state directory exits.
+    public func stop() async {
+        let workers = workerTasks
+        shutdown()
+        for worker in workers { await worker.value }
+    }
+
     func checkRunning() throws {
         if let stoppedError { throw stoppedError }
     }

@@ -106,10 +106,11 @@ struct EngineSession {
     }
 
     /// Stops the engine and releases the lock, as a crash would leave it: open executions continue on
-    /// the next `resume`. Calling it again does nothing.
+    /// the next `resume`. Running attempts are cancelled and waited for (an `exec` program's process
+    /// group is ended), so nothing of this process outlives it. Calling it again does nothing.
     func close() async {
         feed.finish()
-        await engine.shutdown()
+        await engine.stop()
         lock.release()
     }
 
