@@ -148,7 +148,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                 } catch let error as RDSError {
                     result = .failure(error)
                 } catch {
-                    result = .failure(RDSError(code: "InternalFailure", message: "\(error)", httpStatus: 500))
+                    result = .failure(RDSError(code: .internalFailure, message: "\(error)", httpStatus: 500))
                 }
             }
             var call = SimulatorCall(
@@ -157,8 +157,8 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
             switch result {
             case .success: call.outcome = creates ? "created" : "ok"
             case .failure(let error):
-                call.outcome = creates && error.code.hasSuffix("AlreadyExists") ? "alreadyExists" : "error"
-                call.errorCode = error.code
+                call.outcome = creates && error.code.description.hasSuffix("AlreadyExists") ? "alreadyExists" : "error"
+                call.errorCode = error.code.description
             }
             if logged, model.state != core.model.state || model.secrets != core.model.secrets {
                 // The change and its log record are saved together (see `SimulatorCall.sequence`).
@@ -171,7 +171,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
             } catch {
                 // Nothing was committed, so the caller may safely retry.
                 result = .failure(
-                    RDSError(code: "InternalFailure", message: "The simulator could not save its state: \(error)", httpStatus: 500))
+                    RDSError(code: .internalFailure, message: "The simulator could not save its state: \(error)", httpStatus: 500))
                 call.outcome = "error"
                 call.errorCode = "InternalFailure"
                 call.sequence = nil
@@ -183,7 +183,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                     // The call's effect is durable but unrecorded; report it like a lost response so the
                     // caller retries and meets its own resource.
                     result = .failure(
-                        RDSError(code: "InternalFailure", message: "The simulator could not record the call: \(error)", httpStatus: 500))
+                        RDSError(code: .internalFailure, message: "The simulator could not record the call: \(error)", httpStatus: 500))
                 }
             }
             switch result {
