@@ -165,7 +165,7 @@ import Time
         do {
             try reopened.setSpeed(10)
         } catch let error as SimulatorError {
-            #expect(error.code == "sim.speedConflict")
+            #expect(error.code == .speedConflict)
             #expect(error.message.contains("100"))
         }
         try reopened.setSpeed(10, override: true)
