@@ -137,7 +137,8 @@ public struct RDSError: Error, Sendable, Hashable, CustomStringConvertible {
         ].map(Code.init))
 
     /// Codes botocore's standard retry mode treats as transient.
-    public static let transientCodes: Set<Code> = Set(["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"].map(Code.init))
+    public static let transientCodes: Set<Code> = Set(
+        ["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"].map(Code.init))
 
     /// HTTP statuses botocore's standard retry mode treats as transient.
     public static let transientHTTPStatuses: Set<Int> = [500, 502, 503, 504]

@@ -93,7 +93,9 @@ import Time
             body: Array(
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>nope</Message><Type>Sender</Type></Error></Errors></ErrorResponse>"
                     .utf8))
-        #expect(RDSDecoding.error(moto) == RDSError(code: RDSError.Code("SignatureDoesNotMatch"), message: "nope", httpStatus: 403, requestId: "m1"))
+        #expect(
+            RDSDecoding.error(moto)
+                == RDSError(code: RDSError.Code("SignatureDoesNotMatch"), message: "nope", httpStatus: 403, requestId: "m1"))
     }
 
     @Test func anHTMLErrorPageIsAnInternalFailureThatQuotesNothing() {

@@ -21,10 +21,12 @@ import Testing
         func repair() throws { throw WidgetError(code: .broken) }
         """
 
-    static let widget = ErrorType(name: "WidgetError", declaration: "Sources/Widgets/WidgetError.swift", codes: ["widget.broken", "widget.lost"])
+    static let widget = ErrorType(
+        name: "WidgetError", declaration: "Sources/Widgets/WidgetError.swift", codes: ["widget.broken", "widget.lost"])
 
     func document(_ rows: [String], header: String = "Code") -> CodeDocument {
-        CodeDocument(markdown: (["# Codes", "", "| \(header) | Meaning |", "| --- | --- |"] + rows + ["", "Text."]).joined(separator: "\n"))
+        CodeDocument(
+            markdown: (["# Codes", "", "| \(header) | Meaning |", "| --- | --- |"] + rows + ["", "Text."]).joined(separator: "\n"))
     }
 
     @Test func documentedRowsAreReadFromCodeTablesOnly() {
@@ -105,7 +107,10 @@ import Testing
         let elsewhere = "func drop() throws { throw Failure(code: .lost) }"
         let unnamed = [(path: Self.widget.declaration, text: Self.declaration), (path: "Sources/Other/Drop.swift", text: elsewhere)]
         #expect(ErrorCodeCheck.uncreatedCodes(of: Self.widget, sources: unnamed).count == 1)
-        let named = [(path: Self.widget.declaration, text: Self.declaration), (path: "Sources/Other/Drop.swift", text: "// WidgetError\n" + elsewhere)]
+        let named = [
+            (path: Self.widget.declaration, text: Self.declaration),
+            (path: "Sources/Other/Drop.swift", text: "// WidgetError\n" + elsewhere),
+        ]
         #expect(ErrorCodeCheck.uncreatedCodes(of: Self.widget, sources: named) == [])
     }
 

@@ -15,9 +15,15 @@ import WorkflowModel
 
 /// Every error type with a typed code, read from its `Code.all`. Add a type here when you create one.
 let errorTypes: [ErrorType] = [
-    ErrorType(name: "JSONSyntaxError", declaration: "Sources/StrictJSON/JSONSyntaxError.swift", codes: JSONSyntaxError.Code.all.map(\.description)),
-    ErrorType(name: "JSONWriterError", declaration: "Sources/StrictJSON/JSONWriterError.swift", codes: JSONWriterError.Code.all.map(\.description)),
-    ErrorType(name: "Diagnostic", declaration: "Sources/WorkflowModel/Validation/DiagnosticCodes.swift", codes: Diagnostic.Code.all.map(\.description)),
+    ErrorType(
+        name: "JSONSyntaxError", declaration: "Sources/StrictJSON/JSONSyntaxError.swift", codes: JSONSyntaxError.Code.all.map(\.description)
+    ),
+    ErrorType(
+        name: "JSONWriterError", declaration: "Sources/StrictJSON/JSONWriterError.swift", codes: JSONWriterError.Code.all.map(\.description)
+    ),
+    ErrorType(
+        name: "Diagnostic", declaration: "Sources/WorkflowModel/Validation/DiagnosticCodes.swift",
+        codes: Diagnostic.Code.all.map(\.description)),
     ErrorType(
         name: "TemplateSyntaxError", declaration: "Sources/WorkflowModel/Templates/TemplateErrors.swift",
         codes: TemplateSyntaxError.Code.all.map(\.description)),
@@ -27,15 +33,19 @@ let errorTypes: [ErrorType] = [
     ErrorType(
         name: "RecordedDefinitionError", declaration: "Sources/WorkflowModel/Definition/RecordedDefinition.swift",
         codes: RecordedDefinitionError.Code.all.map(\.description)),
-    ErrorType(name: "ReplayError", declaration: "Sources/WorkflowDecider/ReplayVerifier.swift", codes: ReplayError.Code.all.map(\.description)),
-    ErrorType(name: "ExecutionError", declaration: "Sources/ExecutionCore/ExecutionError.swift", codes: ExecutionError.Code.all.map(\.description)),
+    ErrorType(
+        name: "ReplayError", declaration: "Sources/WorkflowDecider/ReplayVerifier.swift", codes: ReplayError.Code.all.map(\.description)),
+    ErrorType(
+        name: "ExecutionError", declaration: "Sources/ExecutionCore/ExecutionError.swift", codes: ExecutionError.Code.all.map(\.description)
+    ),
     ErrorType(name: "SystemError", declaration: "Sources/SystemIO/SystemError.swift", codes: SystemError.Code.all.map(\.description)),
     ErrorType(
         name: "StateDirectoryError", declaration: "Sources/StateDirectory/StateDirectoryError.swift",
         codes: StateDirectoryError.Code.all.map(\.description)),
     ErrorType(name: "EngineError", declaration: "Sources/WorkflowEngine/EngineError.swift", codes: EngineError.Code.all.map(\.description)),
     ErrorType(name: "RDSError", declaration: "Sources/RDSCore/RDSError.swift", codes: RDSError.Code.all.map(\.description)),
-    ErrorType(name: "SimulatorError", declaration: "Sources/RDSSimulator/PublicTypes.swift", codes: SimulatorError.Code.all.map(\.description)),
+    ErrorType(
+        name: "SimulatorError", declaration: "Sources/RDSSimulator/PublicTypes.swift", codes: SimulatorError.Code.all.map(\.description)),
     ErrorType(
         name: "AWSConfigurationError", declaration: "Sources/AWSConfiguration/AWSConfigurationError.swift",
         codes: AWSConfigurationError.Code.all.map(\.description)),
