@@ -173,6 +173,13 @@ let package = Package(
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
         .testTarget(
             name: "WorkflowCLITests", dependencies: ["WorkflowCLI", "StrictJSON", "WorkflowEngine", "WorkflowModel", "Time"]),
+        // Compares every error type's Code.all with docs/error-codes.md, and looks in Sources/ for what creates each code.
+        .testTarget(
+            name: "ErrorCodesTests",
+            dependencies: [
+                "AWSConfiguration", "AWSRDS", "Activities", "ExecutionCore", "RDSCore", "RDSSimulator", "StateDirectory", "StrictJSON",
+                "SystemIO", "WorkflowDecider", "WorkflowEngine", "WorkflowModel", "HistoryStore",
+            ]),
         // Reads the sources and Package.swift (make lint runs it alone): short functions, and docs/architecture.md's
         // module graph equal to the declared dependencies, each of which some file imports. Links nothing of Cairn.
         .testTarget(name: "SourceRulesTests"),

@@ -125,7 +125,8 @@ struct SharedFiles: Sendable {
             throw AWSConfigurationError(
                 code: .configFileUnreadable,
                 message: "cannot read \(location.display): \(error). Fix its permissions"
-                    + (location.variable.map { ", or point \($0) at a readable file" } ?? "") + ".")
+                    + (location.variable.map { ", or point \($0) at a readable file" } ?? "") + ".",
+                cause: error)
         }
         guard let bytes else { return LoadedSharedFile(location: location, exists: false, document: INIDocument()) }
         let text = try decode(bytes, location: location)

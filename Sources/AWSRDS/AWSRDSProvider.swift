@@ -187,7 +187,7 @@ public struct AWSRDSProvider: RDSProvider {
             marker = next
         }
         throw RDSError(
-            code: "TooManyPages", message: "\(parameters.value("Action") ?? "the listing") returned more than \(Self.maxPages) pages")
+            code: .tooManyPages, message: "\(parameters.value("Action") ?? "the listing") returned more than \(Self.maxPages) pages")
     }
 
     /// `VpcSecurityGroupIds` for a create, replica or restore: none given means the VPC's default
@@ -215,6 +215,6 @@ public struct AWSRDSProvider: RDSProvider {
     static func malformed(_ action: String, missing: String) -> RDSError {
         // Retryable as a 5xx would be: a truncated answer may succeed next time, and a create that did
         // take effect is adopted through its ownership tags.
-        RDSError(code: "InvalidResponse", message: "the answer to \(action) did not contain \(missing)", httpStatus: 502)
+        RDSError(code: .invalidResponse, message: "the answer to \(action) did not contain \(missing)", httpStatus: 502)
     }
 }

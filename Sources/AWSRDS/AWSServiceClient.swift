@@ -53,11 +53,12 @@ public struct CredentialsWithSource: Sendable {
 /// JSON) is the caller's: it builds the body and turns an error answer into an ``RDSError``.
 public struct AWSServiceClient: Sendable {
     /// Error codes that mean AWS did not accept the credentials: retrying cannot help.
-    public static let credentialRejectionCodes: Set<String> = [
-        "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "ExpiredToken",
-        "ExpiredTokenException", "AuthFailure", "IncompleteSignature", "MissingAuthenticationToken",
-        "InvalidSignatureException", "InvalidAccessKeyId",
-    ]
+    public static let credentialRejectionCodes: Set<RDSError.Code> = Set(
+        [
+            "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "ExpiredToken",
+            "ExpiredTokenException", "AuthFailure", "IncompleteSignature", "MissingAuthenticationToken",
+            "InvalidSignatureException", "InvalidAccessKeyId",
+        ].map(RDSError.Code.init))
 
     /// The SigV4 signing name, e.g. `rds`.
     public let signingName: String
@@ -127,7 +128,7 @@ public struct AWSServiceClient: Sendable {
                 error = parseError(response)
             } catch let failure as TransportError {
                 error = RDSError(
-                    code: RDSError.connectionErrorCode,
+                    code: .connectionError,
                     message: "no answer to \(action) from \(host): \(failure.message)", httpStatus: 0)
             }
             if Self.credentialRejectionCodes.contains(error.code) {

@@ -42,15 +42,42 @@ public struct HTTPResponse: Sendable {
 }
 
 /// A request that got no HTTP answer: refused, reset, timed out, or the connection dropped before the
-/// response arrived. The request may or may not have taken effect.
+/// response arrived. The request may or may not have taken effect. The AWS clients report it as the
+/// RDS error `ConnectionError`, with this message.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
+    /// A stable code (`transport.noAnswer`, ...): it appears unchanged in docs/error-codes.md.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Value: String, CaseIterable {
+            case noAnswer = "transport.noAnswer"
+            case notHTTP = "transport.notHTTP"
+        }
+        fileprivate let value: Value
+
+        /// No answer arrived: the connection was refused, reset or timed out.
+        public static let noAnswer = Code(value: .noAnswer)
+        /// Something answered, but not with HTTP.
+        public static let notHTTP = Code(value: .notHTTP)
+
+        /// Every code, for the documentation check.
+        public static var all: [Code] { Value.allCases.map(Code.init(value:)) }
+        public var description: String { value.rawValue }
+    }
+
+    /// What kind of failure.
+    public var code: Code
     /// What went wrong, from the networking layer.
     public var message: String
+    /// The networking layer's error (a `URLError`), kept as a value.
+    public var cause: (any Error & Sendable)?
 
     /// Makes an error.
-    public init(message: String) { self.message = message }
+    public init(code: Code, message: String, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
 
-    /// A one-line summary.
+    /// The message (the clients add the call and the host).
     public var description: String { message }
 }
 
@@ -105,10 +132,10 @@ public final class URLSessionTransport: HTTPTransport {
             throw CancellationError()
         } catch {
             try Task.checkCancellation()
-            throw TransportError(message: Self.describe(error))
+            throw TransportError(code: .noAnswer, message: Self.describe(error), cause: error)
         }
         guard let http = response as? HTTPURLResponse else {
-            throw TransportError(message: "the answer from \(request.url.host ?? "the endpoint") was not HTTP")
+            throw TransportError(code: .notHTTP, message: "the answer from \(request.url.host ?? "the endpoint") was not HTTP")
         }
         var headers: [String: String] = [:]
         for (name, value) in http.allHeaderFields {

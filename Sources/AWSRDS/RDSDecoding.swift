@@ -82,7 +82,7 @@ public enum RDSDecoding {
             let code = error.string("Code"), !code.isEmpty
         {
             return RDSError(
-                code: code, message: error.string("Message") ?? "", httpStatus: response.status,
+                code: RDSError.Code(code), message: error.string("Message") ?? "", httpStatus: response.status,
                 requestId: root.string("RequestId") ?? error.string("RequestId") ?? requestId)
         }
         return unrecognized(response, requestId: requestId)
@@ -92,7 +92,7 @@ public enum RDSDecoding {
     static func unrecognized(_ response: HTTPResponse, requestId: String?) -> RDSError {
         let contentType = response.headers["content-type"] ?? "no content type"
         return RDSError(
-            code: response.status >= 500 ? "InternalFailure" : "HTTP\(response.status)",
+            code: response.status >= 500 ? .internalFailure : RDSError.Code("HTTP\(response.status)"),
             message: "HTTP \(response.status) with a body that is not an AWS error (\(response.body.count) bytes, \(contentType))",
             httpStatus: response.status, requestId: requestId)
     }

@@ -41,6 +41,6 @@ public struct AWSRetryPolicy: Sendable, Hashable {
     /// Whether an answer from AWS is worth repeating: throttling, a transient code or status, HTTP
     /// 429, or an expired signature (the next attempt is signed afresh).
     public static func isRetryable(_ error: RDSError) -> Bool {
-        error.isRetryable || error.httpStatus == 429 || error.code == "RequestExpired"
+        error.isRetryable || error.httpStatus == 429 || error.code == .requestExpired
     }
 }

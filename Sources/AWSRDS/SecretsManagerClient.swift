@@ -31,7 +31,7 @@ public struct SecretsManagerClient: SecretStore {
         do {
             let answer = try await call("CreateSecret", create, region: region)
             return try arn(in: answer, action: "CreateSecret")
-        } catch let error as RDSError where error.code == "ResourceExistsException" {
+        } catch let error as RDSError where error.code == .resourceExistsException {
             let put: JSONValue = .object(
                 JSONObject([
                     ("SecretId", .string(name)),
@@ -47,7 +47,7 @@ public struct SecretsManagerClient: SecretStore {
     public func getSecretValue(arn: String) async throws -> String {
         guard let region = Self.region(ofSecret: arn) ?? defaultRegion else {
             throw RDSError(
-                code: "MissingRegion",
+                code: .missingRegion,
                 message: "secret \(arn) names no region and none is configured; use the secret's full ARN or set AWS_REGION")
         }
         return try await getSecretValue(id: arn, region: region)
@@ -60,7 +60,7 @@ public struct SecretsManagerClient: SecretStore {
         if let base64 = answer["SecretBinary"]?.stringValue, let data = Data(base64Encoded: base64) {
             return String(decoding: data, as: UTF8.self)
         }
-        throw RDSError(code: "InvalidResponse", message: "GetSecretValue of \(arn) returned no SecretString", httpStatus: 502)
+        throw RDSError(code: .invalidResponse, message: "GetSecretValue of \(arn) returned no SecretString", httpStatus: 502)
     }
 
     /// The region in a Secrets Manager ARN (`arn:aws:secretsmanager:<region>:...`).
@@ -76,14 +76,14 @@ public struct SecretsManagerClient: SecretStore {
             headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "secretsmanager.\(action)")],
             body: body.canonicalBytes(), parseError: Self.error)
         guard let value = try? JSONValue(parsing: response.body), let object = value.objectValue else {
-            throw RDSError(code: "InvalidResponse", message: "the answer to \(action) was not a JSON object", httpStatus: 502)
+            throw RDSError(code: .invalidResponse, message: "the answer to \(action) was not a JSON object", httpStatus: 502)
         }
         return object
     }
 
     func arn(in answer: JSONObject, action: String) throws -> String {
         guard let arn = answer["ARN"]?.stringValue else {
-            throw RDSError(code: "InvalidResponse", message: "the answer to \(action) had no ARN", httpStatus: 502)
+            throw RDSError(code: .invalidResponse, message: "the answer to \(action) had no ARN", httpStatus: 502)
         }
         return arn
     }
@@ -98,7 +98,7 @@ public struct SecretsManagerClient: SecretStore {
             return RDSDecoding.unrecognized(response, requestId: requestId)
         }
         let message = object?["message"]?.stringValue ?? object?["Message"]?.stringValue ?? ""
-        return RDSError(code: code, message: message, httpStatus: response.status, requestId: requestId)
+        return RDSError(code: RDSError.Code(code), message: message, httpStatus: response.status, requestId: requestId)
     }
 
     /// `com.amazonaws...#ResourceNotFoundException` or `ResourceNotFoundException:http://...` → the bare code.

@@ -164,7 +164,7 @@ struct CreateSnapshotActivity: ActivityHandler {
         do {
             let snapshot = try await rds.createDBSnapshot(request)
             context.report("CreateDBSnapshot \(snapshot.identifier) of \(identifier): \(snapshot.status)")
-        } catch let error as RDSError where error.code == "DBSnapshotAlreadyExists" {
+        } catch let error as RDSError where error.code == .dbSnapshotAlreadyExists {
             let existing = try await RDSSupport.call { try await rds.describeDBSnapshot(region: region, identifier: snapshotIdentifier) }
             guard RDSSupport.isOwned(existing.tags, by: context) else {
                 throw RDSSupport.notOwned("DB snapshot", existing.identifier, tags: existing.tags)
@@ -239,16 +239,16 @@ struct DeleteInstanceActivity: ActivityHandler {
                     region: region, dbInstanceIdentifier: identifier, skipFinalSnapshot: skipFinalSnapshot,
                     finalDBSnapshotIdentifier: skipFinalSnapshot ? nil : finalSnapshot)
             ).status
-        } catch let error as RDSError where error.code == "DBInstanceNotFound" {
+        } catch let error as RDSError where error.code == .dbInstanceNotFound {
             context.report("\(identifier) in \(region) is already gone")
             return output("deleted")
-        } catch let error as RDSError where error.code == "InvalidDBInstanceState" {
+        } catch let error as RDSError where error.code == .invalidDBInstanceState {
             // A retried attempt finds the deletion its predecessor started.
             do {
                 let current = try await rds.describeDBInstance(region: region, identifier: identifier)
                 guard current.status == "deleting" else { throw RDSSupport.failure(error) }
                 status = current.status
-            } catch let missing as RDSError where missing.code == "DBInstanceNotFound" {
+            } catch let missing as RDSError where missing.code == .dbInstanceNotFound {
                 return output("deleted")
             } catch let other as RDSError {
                 throw RDSSupport.failure(other)
@@ -262,7 +262,7 @@ struct DeleteInstanceActivity: ActivityHandler {
             try await RDSSupport.pause(context, interval: interval, details: .object(JSONObject([("status", .string(status))])))
             do {
                 status = try await rds.describeDBInstance(region: region, identifier: identifier).status
-            } catch let error as RDSError where error.code == "DBInstanceNotFound" {
+            } catch let error as RDSError where error.code == .dbInstanceNotFound {
                 context.report("status deleted")
                 return output("deleted")
             } catch let error as RDSError where error.isRetryable {

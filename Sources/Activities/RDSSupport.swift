@@ -47,7 +47,7 @@ enum RDSSupport {
     /// An RDS answer as an activity failure: throttling and transient errors may be retried, every
     /// other RDS error may not.
     static func failure(_ error: RDSError) -> ActivityFailure {
-        ActivityFailure(reason: error.code, details: error.message, isNonRetryable: !error.isRetryable)
+        ActivityFailure(reason: error.code.description, details: error.message, isNonRetryable: !error.isRetryable)
     }
 
     /// Runs `body`, turning an ``RDSError`` into an ``ActivityFailure``.
@@ -67,7 +67,7 @@ enum RDSSupport {
     ) async throws -> DBInstance {
         do {
             return try await create()
-        } catch let error as RDSError where error.code == "DBInstanceAlreadyExists" {
+        } catch let error as RDSError where error.code == .dbInstanceAlreadyExists {
             let existing = try await call { try await rds.describeDBInstance(region: region, identifier: identifier) }
             guard isOwned(existing.tags, by: context) else {
                 throw notOwned("DB instance", existing.identifier, tags: existing.tags)

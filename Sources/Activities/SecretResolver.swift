@@ -30,7 +30,8 @@ public struct SecretResolver: Sendable {
             environment: ProcessInfo.processInfo.environment,
             readFile: { path in
                 guard let data = FileManager.default.contents(atPath: path) else {
-                    throw SecretResolutionError(reference: "file:\(path)", reason: "the file cannot be read", isPermanent: false)
+                    throw SecretResolutionError(
+                        code: .unreadable, reference: "file:\(path)", message: "the file cannot be read", isPermanent: false)
                 }
                 return Array(data)
             },
@@ -45,7 +46,7 @@ public struct SecretResolver: Sendable {
         case .environment(let name):
             guard let text = environment[name] else {
                 throw SecretResolutionError(
-                    reference: reference.text, reason: "environment variable \(name) is not set", isPermanent: true)
+                    code: .notSet, reference: reference.text, message: "environment variable \(name) is not set", isPermanent: true)
             }
             value = text
         case .file(let path):
@@ -55,10 +56,13 @@ public struct SecretResolver: Sendable {
             } catch let error as SecretResolutionError {
                 throw error
             } catch {
-                throw SecretResolutionError(reference: reference.text, reason: "the file cannot be read (\(error))", isPermanent: false)
+                throw SecretResolutionError(
+                    code: .unreadable, reference: reference.text, message: "the file cannot be read (\(error))", isPermanent: false,
+                    cause: error)
             }
             guard var text = String(validating: bytes, as: UTF8.self) else {
-                throw SecretResolutionError(reference: reference.text, reason: "the file is not UTF-8 text", isPermanent: true)
+                throw SecretResolutionError(
+                    code: .notUTF8, reference: reference.text, message: "the file is not UTF-8 text", isPermanent: true)
             }
             if text.hasSuffix("\r\n") {
                 text.removeLast(2)
@@ -72,12 +76,13 @@ public struct SecretResolver: Sendable {
                 text = try await secrets.getSecretValue(arn: arn)
             } catch let error as RDSError {
                 throw SecretResolutionError(
-                    reference: reference.text, reason: "Secrets Manager answered \(error.code)", isPermanent: !error.isRetryable)
+                    code: .unavailable, reference: reference.text, message: "Secrets Manager answered \(error.code)",
+                    isPermanent: !error.isRetryable, cause: error)
             }
             value = Self.password(fromSecretValue: text)
         }
         guard !value.isEmpty else {
-            throw SecretResolutionError(reference: reference.text, reason: "the secret is empty", isPermanent: true)
+            throw SecretResolutionError(code: .empty, reference: reference.text, message: "the secret is empty", isPermanent: true)
         }
         return value
     }
@@ -92,24 +97,60 @@ public struct SecretResolver: Sendable {
     }
 }
 
-/// A secret reference that could not be resolved. The message names the reference, never a value.
-public struct SecretResolutionError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The reference text, e.g. `env:DB_PASSWORD`.
-    public var reference: String
-    /// Why it could not be resolved.
-    public var reason: String
-    /// True when retrying in the same process cannot help (a variable that is not set).
-    public var isPermanent: Bool
+/// A secret reference that could not be resolved, with a stable code. The message names the
+/// reference, never a value. Activities report it as an ``WorkflowModel/ActivityFailure`` with reason
+/// `SecretUnavailable`.
+public struct SecretResolutionError: Error, Sendable, CustomStringConvertible {
+    /// A stable code (`secret.notSet`, ...): it appears unchanged in docs/error-codes.md.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Value: String, CaseIterable {
+            case notSet = "secret.notSet"
+            case unreadable = "secret.unreadable"
+            case notUTF8 = "secret.notUTF8"
+            case unavailable = "secret.unavailable"
+            case empty = "secret.empty"
+        }
+        fileprivate let value: Value
 
-    /// Makes an error.
-    public init(reference: String, reason: String, isPermanent: Bool) {
-        self.reference = reference
-        self.reason = reason
-        self.isPermanent = isPermanent
+        /// An `env:` reference names a variable that is not set.
+        public static let notSet = Code(value: .notSet)
+        /// A `file:` reference names a file that cannot be read.
+        public static let unreadable = Code(value: .unreadable)
+        /// A `file:` reference names a file that is not UTF-8 text.
+        public static let notUTF8 = Code(value: .notUTF8)
+        /// Secrets Manager answered an `arn:` reference with an error.
+        public static let unavailable = Code(value: .unavailable)
+        /// The secret resolved to an empty value.
+        public static let empty = Code(value: .empty)
+
+        /// Every code, for the documentation check.
+        public static var all: [Code] { Value.allCases.map(Code.init(value:)) }
+        public var description: String { value.rawValue }
     }
 
-    /// A one-line summary for logs and messages.
-    public var description: String { "secret \(reference) cannot be resolved: \(reason)" }
+    /// What kind of problem.
+    public var code: Code
+    /// The reference text, e.g. `env:DB_PASSWORD`.
+    public var reference: String
+    /// Why it could not be resolved, and what to do.
+    public var message: String
+    /// True when retrying in the same process cannot help (a variable that is not set).
+    public var isPermanent: Bool
+    /// The underlying error (a file-system error, Secrets Manager's ``RDSCore/RDSError``), kept as a value.
+    public var cause: (any Error & Sendable)?
+
+    /// Makes an error.
+    public init(code: Code, reference: String, message: String, isPermanent: Bool, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.reference = reference
+        self.message = message
+        self.isPermanent = isPermanent
+        self.cause = cause
+    }
+
+    /// `secret REF cannot be resolved: MESSAGE`, without the code: it becomes the details of an
+    /// `ActivityTaskFailed` event.
+    public var description: String { "secret \(reference) cannot be resolved: \(message)" }
 
     /// As an activity failure with reason `SecretUnavailable`.
     public var activityFailure: ActivityFailure {

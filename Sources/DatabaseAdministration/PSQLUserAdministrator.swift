@@ -146,7 +146,7 @@ public struct PSQLUserAdministrator: DatabaseUserAdministrator {
             program.contains("/")
             ? "\(program) does not exist or is not executable; install the PostgreSQL client (Debian: apt-get install postgresql-client)"
             : "\(program) was not found on PATH; install the PostgreSQL client (Debian: apt-get install postgresql-client)"
-        return RDSError(code: "DatabaseClientMissing", message: message)
+        return RDSError(code: .databaseClientMissing, message: message)
     }
 
     /// Runs `sql` through `psql` against the instance and returns its stdout.
@@ -156,13 +156,13 @@ public struct PSQLUserAdministrator: DatabaseUserAdministrator {
         let instance = try await rds.describeDBInstance(region: region, identifier: instanceIdentifier)
         guard Self.isPostgreSQL(instance.engine) else {
             throw RDSError(
-                code: "UnsupportedEngine",
+                code: .unsupportedEngine,
                 message: "DB instance \(instance.identifier) runs \(instance.engine); only PostgreSQL (postgres, "
                     + "aurora-postgresql) is supported against AWS")
         }
         guard let endpoint = instance.endpoint else {
             throw RDSError(
-                code: "InvalidDBInstanceState",
+                code: .invalidDBInstanceState,
                 message: "DB instance \(instance.identifier) has no endpoint yet (status \(instance.status)); "
                     + "wait until it is available")
         }
@@ -197,7 +197,7 @@ public struct PSQLUserAdministrator: DatabaseUserAdministrator {
             if [ENOENT, ENOTDIR, EACCES, ENOEXEC].contains(failure.code) { throw Self.clientMissing(executable) }
             // Out of processes, descriptors or memory: a condition of this machine that may pass.
             let passing = [EAGAIN, EMFILE, ENFILE, ENOMEM].contains(failure.code)
-            throw RDSError(code: "DatabaseCommandFailed", message: "\(failure)", httpStatus: passing ? 503 : 400)
+            throw RDSError(code: .databaseCommandFailed, message: "\(failure)", httpStatus: passing ? 503 : 400)
         }
         guard outcome.succeeded else {
             throw Self.failure(
@@ -235,7 +235,7 @@ public struct PSQLUserAdministrator: DatabaseUserAdministrator {
             how = "psql exited with status \(outcome.status)"
         }
         return RDSError(
-            code: "DatabaseCommandFailed",
+            code: .databaseCommandFailed,
             message: "\(how) (\(user) at \(target)): \(tail.isEmpty ? "no error output" : tail)",
             httpStatus: retryable ? 503 : 400)
     }

@@ -89,7 +89,8 @@ public enum GoldenRun {
         let resolver = SecretResolver(
             environment: [:],
             readFile: { path in
-                throw SecretResolutionError(reference: "file:\(path)", reason: "golden runs read no files", isPermanent: true)
+                throw SecretResolutionError(
+                    code: .unreadable, reference: "file:\(path)", message: "golden runs read no files", isPermanent: true)
             },
             secrets: sim)
         let handlers = BuiltInActivities.handlers(rds: sim, secrets: sim, users: sim, secretResolver: resolver)

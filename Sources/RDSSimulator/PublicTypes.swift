@@ -64,18 +64,48 @@ public struct SimulatorCall: Sendable, Hashable, Codable {
 
 /// A problem with the simulator itself (its directory, its configuration), as opposed to an
 /// ``RDSCore/RDSError`` answer to an API call.
-public struct SimulatorError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Stable code: `sim.speedConflict`, `sim.invalidSpeed`, `sim.invalidFault`, `sim.corruptState`, `sim.io`.
-    public var code: String
-    /// What happened and what to do.
-    public var message: String
+public struct SimulatorError: Error, Sendable, CustomStringConvertible {
+    /// A stable code (`sim.invalidFault`, ...): it appears unchanged in CLI output and docs/error-codes.md.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Value: String, CaseIterable {
+            case speedConflict = "sim.speedConflict"
+            case invalidSpeed = "sim.invalidSpeed"
+            case invalidFault = "sim.invalidFault"
+            case corruptState = "sim.corruptState"
+            case io = "sim.io"
+        }
+        fileprivate let value: Value
 
-    /// Makes an error.
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
+        /// ``RDSSimulator/setSpeed(_:override:)`` without `override` asked for another speed than the remembered one.
+        public static let speedConflict = Code(value: .speedConflict)
+        /// A speed outside 0.001...1,000,000.
+        public static let invalidSpeed = Code(value: .invalidSpeed)
+        /// A fault rule that can never fire.
+        public static let invalidFault = Code(value: .invalidFault)
+        /// `state.json` or `secrets.json` cannot be decoded, or has another format version.
+        public static let corruptState = Code(value: .corruptState)
+        /// The simulator's files cannot be read or written.
+        public static let io = Code(value: .io)
+
+        /// Every code, for the documentation check.
+        public static var all: [Code] { Value.allCases.map(Code.init(value:)) }
+        public var description: String { value.rawValue }
     }
 
-    /// A one-line summary for logs and messages.
-    public var description: String { "\(code): \(message)" }
+    /// What kind of problem.
+    public var code: Code
+    /// What happened and what to do.
+    public var message: String
+    /// The underlying error, kept as a value (not flattened into a string).
+    public var cause: (any Error & Sendable)?
+
+    /// Makes an error.
+    public init(code: Code, message: String, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    /// `code: message (cause: ...)`.
+    public var description: String { "\(code): \(message)" + (cause.map { " (cause: \($0))" } ?? "") }
 }

@@ -68,11 +68,11 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                 } catch let error as SystemError {
                     throw error
                 } catch {
-                    throw SimulatorError(code: "sim.corruptState", message: "\(join("state.json")) cannot be decoded: \(error)")
+                    throw SimulatorError(code: .corruptState, message: "\(join("state.json")) cannot be decoded", cause: error)
                 }
                 guard state.formatVersion == SimulatorState.currentFormatVersion else {
                     throw SimulatorError(
-                        code: "sim.corruptState",
+                        code: .corruptState,
                         message:
                             "\(join("state.json")) has format version \(state.formatVersion); this Cairn reads version \(SimulatorState.currentFormatVersion)"
                     )
@@ -86,7 +86,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                     throw error
                 } catch {
                     // The decoding error could quote a secret value, so it is not included.
-                    throw SimulatorError(code: "sim.corruptState", message: "\(join("secrets.json")) cannot be decoded")
+                    throw SimulatorError(code: .corruptState, message: "\(join("secrets.json")) cannot be decoded")
                 }
             }
             let logPath = join("calls.log")
@@ -115,7 +115,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         } catch let error as SimulatorError {
             throw error
         } catch {
-            throw SimulatorError(code: "sim.io", message: "cannot open the RDS simulator in \(trimmed): \(error)")
+            throw SimulatorError(code: .io, message: "cannot open the RDS simulator in \(trimmed)", cause: error)
         }
     }
 
@@ -148,7 +148,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                 } catch let error as RDSError {
                     result = .failure(error)
                 } catch {
-                    result = .failure(RDSError(code: "InternalFailure", message: "\(error)", httpStatus: 500))
+                    result = .failure(RDSError(code: .internalFailure, message: "\(error)", httpStatus: 500))
                 }
             }
             var call = SimulatorCall(
@@ -157,8 +157,8 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
             switch result {
             case .success: call.outcome = creates ? "created" : "ok"
             case .failure(let error):
-                call.outcome = creates && error.code.hasSuffix("AlreadyExists") ? "alreadyExists" : "error"
-                call.errorCode = error.code
+                call.outcome = creates && error.code.description.hasSuffix("AlreadyExists") ? "alreadyExists" : "error"
+                call.errorCode = error.code.description
             }
             if logged, model.state != core.model.state || model.secrets != core.model.secrets {
                 // The change and its log record are saved together (see `SimulatorCall.sequence`).
@@ -171,7 +171,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
             } catch {
                 // Nothing was committed, so the caller may safely retry.
                 result = .failure(
-                    RDSError(code: "InternalFailure", message: "The simulator could not save its state: \(error)", httpStatus: 500))
+                    RDSError(code: .internalFailure, message: "The simulator could not save its state: \(error)", httpStatus: 500))
                 call.outcome = "error"
                 call.errorCode = "InternalFailure"
                 call.sequence = nil
@@ -183,7 +183,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                     // The call's effect is durable but unrecorded; report it like a lost response so the
                     // caller retries and meets its own resource.
                     result = .failure(
-                        RDSError(code: "InternalFailure", message: "The simulator could not record the call: \(error)", httpStatus: 500))
+                        RDSError(code: .internalFailure, message: "The simulator could not record the call: \(error)", httpStatus: 500))
                 }
             }
             switch result {
@@ -352,12 +352,12 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
     ///   `sim.speedConflict` (a different speed was set before), `sim.io`.
     public func setSpeed(_ speed: Double, override: Bool = false) throws {
         guard speed.isFinite, speed >= 0.001, speed <= 1_000_000 else {
-            throw SimulatorError(code: "sim.invalidSpeed", message: "simulator speed must be between 0.001 and 1000000, got \(speed)")
+            throw SimulatorError(code: .invalidSpeed, message: "simulator speed must be between 0.001 and 1000000, got \(speed)")
         }
         try configure { model in
             if model.state.speedConfigured, model.state.speed != speed, !override {
                 throw SimulatorError(
-                    code: "sim.speedConflict",
+                    code: .speedConflict,
                     message: "the RDS simulator in \(directory) already runs at speed \(Self.format(model.state.speed)); "
                         + "resume with that speed, or override it explicitly (only operations started afterwards change pace)")
             }
@@ -383,19 +383,19 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         switch rule {
         case .failOperation(let op, let code, let times, _):
             guard !op.isEmpty, !code.isEmpty, times >= 1 else {
-                throw SimulatorError(code: "sim.invalidFault", message: "a failOperation fault needs an operation, a code and times >= 1")
+                throw SimulatorError(code: .invalidFault, message: "a failOperation fault needs an operation, a code and times >= 1")
             }
             // A misspelt name would be accepted and never fire; refuse it instead.
             guard op == "*" || Self.faultableOperations.contains(op) else {
                 throw SimulatorError(
-                    code: "sim.invalidFault",
+                    code: .invalidFault,
                     message: "the simulator has no operation \"\(op)\"; use one of \(Self.faultableOperations.joined(separator: ", ")) or *"
                 )
             }
         case .instanceFails(let identifier, let after):
             guard (try? Validate.identifier(identifier, parameter: "identifier")) != nil, after >= .zero else {
                 throw SimulatorError(
-                    code: "sim.invalidFault", message: "an instanceFails fault needs a valid identifier and a non-negative delay")
+                    code: .invalidFault, message: "an instanceFails fault needs a valid identifier and a non-negative delay")
             }
         }
         let now = clock.now()
@@ -431,7 +431,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
             do {
                 try persist(model, previous: core.model)
             } catch {
-                throw SimulatorError(code: "sim.io", message: "cannot save the RDS simulator's state in \(directory): \(error)")
+                throw SimulatorError(code: .io, message: "cannot save the RDS simulator's state in \(directory)", cause: error)
             }
             core.model = model
         }
@@ -474,7 +474,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         do {
             bytes = try core.withLock { _ in try fileSystem.readFile(at: callLogPath) }
         } catch {
-            throw SimulatorError(code: "sim.io", message: "cannot read \(callLogPath): \(error)")
+            throw SimulatorError(code: .io, message: "cannot read \(callLogPath)", cause: error)
         }
         let decoder = JSONDecoder()
         return bytes.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(SimulatorCall.self, from: Data($0)) }

@@ -143,7 +143,7 @@ enum Validate {
 
     static func storageType(_ type: String) throws {
         guard ["standard", "gp2", "gp3", "io1", "io2"].contains(type) else {
-            throw RDSError(code: "StorageTypeNotSupported", message: "Invalid storage type: \(type)")
+            throw RDSError(code: .storageTypeNotSupported, message: "Invalid storage type: \(type)")
         }
     }
 
@@ -153,7 +153,7 @@ enum Validate {
             !name.isEmpty && name.count <= 512
             && name.allSatisfy { isLetter($0) || isDigit($0) || "/_+=.@-!".contains($0) }
         guard ok else {
-            throw RDSError(code: "InvalidParameterException", message: "Invalid name for a secret: \(name)")
+            throw RDSError(code: .invalidParameterException, message: "Invalid name for a secret: \(name)")
         }
     }
 }
@@ -183,15 +183,16 @@ func globMatches(_ pattern: String, _ text: String) -> Bool {
 }
 
 /// The error a fault injects, with AWS's usual message and HTTP status for well-known codes.
-func injectedError(code: String) -> RDSError {
-    switch code {
-    case "Throttling", "ThrottlingException": RDSError(code: code, message: "Rate exceeded", httpStatus: 400)
-    case "InternalFailure": RDSError(code: code, message: "An internal error occurred (injected by the simulator).", httpStatus: 500)
-    case "ServiceUnavailable": RDSError(code: code, message: "Service unavailable (injected by the simulator).", httpStatus: 503)
+func injectedError(code name: String) -> RDSError {
+    let code = RDSError.Code(name)
+    return switch code {
+    case .throttling, .throttlingException: RDSError(code: code, message: "Rate exceeded", httpStatus: 400)
+    case .internalFailure: RDSError(code: code, message: "An internal error occurred (injected by the simulator).", httpStatus: 500)
+    case .serviceUnavailable: RDSError(code: code, message: "Service unavailable (injected by the simulator).", httpStatus: 503)
     default:
         RDSError(
-            code: code, message: "Injected fault: \(code).",
-            httpStatus: code.hasSuffix("NotFound") || code.hasSuffix("NotFoundFault") ? 404 : 400)
+            code: code, message: "Injected fault: \(name).",
+            httpStatus: name.hasSuffix("NotFound") || name.hasSuffix("NotFoundFault") ? 404 : 400)
     }
 }
 

@@ -94,11 +94,11 @@ struct SimulatorModel: Hashable, Sendable {
     }
 
     static func instanceAlreadyExists() -> RDSError {
-        RDSError(code: "DBInstanceAlreadyExists", message: "DB instance already exists")
+        RDSError(code: .dbInstanceAlreadyExists, message: "DB instance already exists")
     }
 
     static func invalidState(_ message: String) -> RDSError {
-        RDSError(code: "InvalidDBInstanceState", message: message)
+        RDSError(code: .invalidDBInstanceState, message: message)
     }
 
     // MARK: Users and secrets
@@ -313,7 +313,7 @@ struct SimulatorModel: Hashable, Sendable {
         // attempt left the instance backing up.
         guard snapshotIndex(region: request.region, identifier: snapshotIdentifier) == nil else {
             throw RDSError(
-                code: "DBSnapshotAlreadyExists",
+                code: .dbSnapshotAlreadyExists,
                 message: "Cannot create the snapshot because a snapshot with the identifier \(snapshotIdentifier) already exists.")
         }
         let instanceIdentifier = try Validate.identifier(request.dbInstanceIdentifier, parameter: "DBInstanceIdentifier")
@@ -384,7 +384,7 @@ struct SimulatorModel: Hashable, Sendable {
             // Calling the fixture twice with the same arguments is harmless (the CLI may do so on every run).
             if existing.isFixture, existing.engine == engine.name, existingUsers == users { return existing.view(at: now) }
             throw RDSError(
-                code: "DBSnapshotAlreadyExists",
+                code: .dbSnapshotAlreadyExists,
                 message: "Cannot create the snapshot because a snapshot with the identifier \(identifier) already exists.")
         }
         var dbUsers = [makeUser("cairn_admin", password: state.rng.string(28, from: Self.passwordAlphabet), isMaster: true)]
@@ -412,7 +412,7 @@ struct SimulatorModel: Hashable, Sendable {
         let snapshot = state.snapshots[try resolveSnapshot(request.dbSnapshotIdentifier, region: request.region)]
         guard snapshot.status(at: now) == "available" else {
             throw RDSError(
-                code: "InvalidDBSnapshotState",
+                code: .invalidDBSnapshotState,
                 message: "Snapshot \(snapshot.identifier) is not available (it is \(snapshot.status(at: now))).")
         }
         let instanceClass = request.dbInstanceClass ?? snapshot.sourceInstanceClass
@@ -563,7 +563,7 @@ struct SimulatorModel: Hashable, Sendable {
                 finalIdentifier, parameter: "FinalDBSnapshotIdentifier", max: 255)
             guard snapshotIndex(region: record.region, identifier: snapshotIdentifier) == nil else {
                 throw RDSError(
-                    code: "DBSnapshotAlreadyExists",
+                    code: .dbSnapshotAlreadyExists,
                     message: "Cannot create the snapshot because a snapshot with the identifier \(snapshotIdentifier) already exists.")
             }
             guard ["available", "backing-up", "modifying", "storage-optimization"].contains(view.status) else {
@@ -633,7 +633,7 @@ struct SimulatorModel: Hashable, Sendable {
     mutating func setPassword(region: String, instanceIdentifier: String, user: String, password: String, now: Timestamp) throws {
         let index = try connectableInstance(region: region, identifier: instanceIdentifier, now: now)
         guard state.instances[index].users.contains(where: { $0.name == user }) else {
-            throw RDSError(code: "UserNotFound", message: "role \"\(user)\" does not exist", httpStatus: 404)
+            throw RDSError(code: .userNotFound, message: "role \"\(user)\" does not exist", httpStatus: 404)
         }
         guard !password.isEmpty else { throw RDSError.invalidParameterValue("The new password must not be empty.") }
         var record = state.instances[index]
@@ -657,7 +657,7 @@ struct SimulatorModel: Hashable, Sendable {
         try Validate.region(region)
         try Validate.secretName(name)
         guard !value.isEmpty else {
-            throw RDSError(code: "InvalidParameterException", message: "The secret value must not be empty.")
+            throw RDSError(code: .invalidParameterException, message: "The secret value must not be empty.")
         }
         return upsertSecret(name: name, value: value, region: region, tags: tags, now: now)
     }
@@ -666,7 +666,7 @@ struct SimulatorModel: Hashable, Sendable {
         let matches = secrets.secrets.filter { $0.arn == reference || $0.name == reference }
         guard matches.count == 1 else {
             throw RDSError(
-                code: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret.")
+                code: .resourceNotFoundException, message: "Secrets Manager can't find the specified secret.")
         }
         return matches[0].value
     }

@@ -28,12 +28,12 @@ public enum SimulatorSnapshotReader {
         do {
             bytes = try fileSystem.readFile(at: path)
         } catch {
-            throw SimulatorError(code: "sim.io", message: "cannot read \(path): \(error)")
+            throw SimulatorError(code: .io, message: "cannot read \(path)", cause: error)
         }
         do {
             return try JSONDecoder().decode(SimulatorState.self, from: Data(bytes))
         } catch {
-            throw SimulatorError(code: "sim.corruptState", message: "\(path) cannot be decoded: \(error)")
+            throw SimulatorError(code: .corruptState, message: "\(path) cannot be decoded", cause: error)
         }
     }
 }

@@ -1,9 +1,14 @@
 // Error construction: each message says what was expected, what was found, and what to do.
 extension ByteParser {
     /// An error with `code` and `message` located at byte `offset`.
-    func fail(_ code: String, _ message: String, at offset: Int) -> JSONSyntaxError {
+    func fail(_ code: JSONSyntaxError.Code, _ message: String, at offset: Int) -> JSONSyntaxError {
+        JSONSyntaxError(code: code, message: message, location: location(at: offset))
+    }
+
+    /// The line and column of byte `offset`.
+    func location(at offset: Int) -> SourceLocation {
         var tracker = lines
-        return JSONSyntaxError(code: code, message: message, location: tracker.location(at: offset, in: bytes))
+        return tracker.location(at: offset, in: bytes)
     }
 
     /// Checks that the literal `word` (true, false, null) is at `index` and moves past it.
@@ -88,7 +93,7 @@ extension ByteParser {
             ? "expected ',' or '}' after an object member"
             : "expected ',' or ']' after an array element"
         guard index < bytes.count else {
-            let opened = fail("", "", at: frame.start).location
+            let opened = location(at: frame.start)
             let kind = frame.isObject ? "object" : "array"
             return fail(
                 JSONSyntaxError.Code.syntax,
@@ -100,7 +105,7 @@ extension ByteParser {
 
     /// A key seen twice in one object, located at the second.
     func duplicateKey(_ key: String, at position: Int, first: Int) -> JSONSyntaxError {
-        let firstLocation = fail("", "", at: first).location
+        let firstLocation = location(at: first)
         return fail(
             JSONSyntaxError.Code.duplicateKey,
             "duplicate key \(ByteParser.quoted(key)) (first defined on line \(firstLocation.line), column "

@@ -77,7 +77,7 @@ public struct JSONWriter: ~Copyable {
     /// - Throws: ``JSONWriterError`` beyond ±2^53, which a JSON number (a Double) cannot hold exactly.
     public mutating func integer<T: BinaryInteger>(_ value: T) throws(JSONWriterError) {
         guard value >= -9_007_199_254_740_992, value <= 9_007_199_254_740_992 else {
-            throw JSONWriterError(message: "\(T.self) \(value) is beyond ±2^53 and cannot be held exactly by a JSON number")
+            throw JSONWriterError.unwritableNumber("\(T.self) \(value) (beyond ±2^53)")
         }
         separate()
         Self.writeDecimal(Int64(value), into: &bytes)
@@ -87,7 +87,7 @@ public struct JSONWriter: ~Copyable {
     /// A number value.
     /// - Throws: ``JSONWriterError`` for NaN and the infinities, which JSON cannot hold.
     public mutating func number(_ value: Double) throws(JSONWriterError) {
-        guard value.isFinite else { throw JSONWriterError(message: "the number \(value) cannot be written as JSON") }
+        guard value.isFinite else { throw JSONWriterError.unwritableNumber("the number \(value)") }
         separate()
         JSONValue.writeNumber(value, into: &bytes)
         needsComma = true
@@ -160,12 +160,4 @@ public struct JSONWriter: ~Copyable {
         depth -= 1
         needsComma = true
     }
-}
-
-/// A value ``JSONWriter`` cannot write.
-public struct JSONWriterError: Error, CustomStringConvertible {
-    /// What could not be written.
-    public let message: String
-    /// The message.
-    public var description: String { message }
 }

@@ -35,11 +35,11 @@ extension Evaluation {
             let value = try forEach.evaluate(in: scope())
             guard case .array(let elements) = value else {
                 throw TemplateEvaluationError(
-                    expression: "forEach", message: "must evaluate to an array, not \(value.typeName)")
+                    code: .wrongType, expression: "forEach", message: "must evaluate to an array, not \(value.typeName)")
             }
             guard elements.count <= Limits.forEachItemsMax else {
                 throw TemplateEvaluationError(
-                    expression: "forEach",
+                    code: .tooManyItems, expression: "forEach",
                     message: "has \(elements.count) elements; at most \(Limits.forEachItemsMax) are allowed")
             }
             return elements

@@ -1,17 +1,45 @@
 import StrictJSON
 public import WorkflowModel
 
-/// A history that the current decider would not have produced.
+/// A history that the current decider would not have produced, with a stable code and the event where
+/// replay diverged.
 public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Stable codes: `replay.decisionMismatch` (a recorded decision differs from the decider's),
-    /// `replay.unexpectedDecision` (recorded, but the decider does not make it),
-    /// `replay.invalidHistory` (the history is not a well-formed execution).
-    public var code: String
+    /// A stable code (`replay.decisionMismatch`, ...): it appears unchanged in docs/error-codes.md.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Value: String, CaseIterable {
+            case decisionMismatch = "replay.decisionMismatch"
+            case unexpectedDecision = "replay.unexpectedDecision"
+            case invalidHistory = "replay.invalidHistory"
+        }
+        fileprivate let value: Value
+
+        /// A recorded decision differs from the one the decider makes now.
+        public static let decisionMismatch = Code(value: .decisionMismatch)
+        /// The history records a decision the decider does not make.
+        public static let unexpectedDecision = Code(value: .unexpectedDecision)
+        /// The history is not a well-formed execution (event ids not contiguous from 1).
+        public static let invalidHistory = Code(value: .invalidHistory)
+
+        /// Every code, for the documentation check.
+        public static var all: [Code] { Value.allCases.map(Code.init(value:)) }
+        public var description: String { value.rawValue }
+    }
+
+    /// What kind of divergence.
+    public var code: Code
     /// The event where replay diverged.
     public var eventId: Int64
     /// What differs, and what to do.
     public var message: String
 
+    /// Makes an error.
+    public init(code: Code, eventId: Int64, message: String) {
+        self.code = code
+        self.eventId = eventId
+        self.message = message
+    }
+
+    /// `code at event N: message`.
     public var description: String { "\(code) at event \(eventId): \(message)" }
 }
 
@@ -32,7 +60,7 @@ public enum ReplayVerifier {
         var index = 0
         for (position, event) in history.enumerated() where event.eventId != Int64(position + 1) {
             throw ReplayError(
-                code: "replay.invalidHistory", eventId: event.eventId,
+                code: .invalidHistory, eventId: event.eventId,
                 message: "event ids must be contiguous from 1; found \(event.eventId) at position \(position + 1)")
         }
         while index < history.count {
@@ -41,7 +69,7 @@ public enum ReplayVerifier {
             // stands outside its decision task's batch.
             if DecisionRecorder.decisionTaskCompletedEventId(of: event.attributes) != nil {
                 throw ReplayError(
-                    code: "replay.unexpectedDecision", eventId: event.eventId,
+                    code: .unexpectedDecision, eventId: event.eventId,
                     message: "\(summary(event.attributes)) is not part of the decision task that it names; "
                         + "the history was edited")
             }
@@ -61,7 +89,7 @@ public enum ReplayVerifier {
                 let recorded = history[index]
                 guard position < expected.count else {
                     throw ReplayError(
-                        code: "replay.unexpectedDecision", eventId: recorded.eventId,
+                        code: .unexpectedDecision, eventId: recorded.eventId,
                         message: "the history records \(recorded.eventType.rawValue) but the decider makes no "
                             + "further decision here; the workflow definition or the decider changed")
                 }
@@ -69,7 +97,7 @@ public enum ReplayVerifier {
                     for: expected[position], decisionTaskCompletedEventId: completed.eventId, state: state)
                 guard attributes == recorded.attributes else {
                     throw ReplayError(
-                        code: "replay.decisionMismatch", eventId: recorded.eventId,
+                        code: .decisionMismatch, eventId: recorded.eventId,
                         message: "the history records \(summary(recorded.attributes)) but the decider now makes "
                             + "\(summary(attributes)); the workflow definition or the decider changed")
                 }

@@ -65,8 +65,9 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     static func stopped(_ executionId: String, cause: any Error & Sendable) -> EngineError {
         EngineError(
             code: .stopped,
-            message: "history writes failed for \(executionId): \(cause). The engine stopped taking work; nothing after "
-                + "the last durable event was acknowledged. Fix the cause and run `cairn resume`.",
+            // The cause in parentheses: its own text may end with a period.
+            message: "history writes failed for \(executionId) (\(cause)). The engine stopped taking work; nothing after "
+                + "the last durable event was acknowledged. Fix the cause and run `cairn resume \(executionId)`.",
             cause: cause)
     }
 }

@@ -56,10 +56,10 @@ func expectError(
         #expect(!error.description.contains(canary), sourceLocation: sourceLocation)
         return error
     } catch {
-        Issue.record("expected \(code.rawValue), got \(error)", sourceLocation: sourceLocation)
+        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
         return nil
     }
-    Issue.record("expected \(code.rawValue), but nothing was thrown", sourceLocation: sourceLocation)
+    Issue.record("expected \(code), but nothing was thrown", sourceLocation: sourceLocation)
     return nil
 }
 

@@ -28,7 +28,7 @@ import Time
             _ = try await provider.describeDBInstances(DescribeDBInstancesRequest(region: "us-east-1"))
         }
         #expect(transport.sentCount == AWSRetryPolicy.defaultMaxAttempts)
-        #expect(error.code == "Throttling")
+        #expect(error.code == .throttling)
         #expect(error.isRetryable)
         #expect(error.message.contains("after 5 attempts"))
     }
@@ -39,7 +39,7 @@ import Time
         let error = try await #require(throws: RDSError.self) {
             _ = try await provider.describeDBInstances(DescribeDBInstancesRequest(region: "us-east-1"))
         }
-        #expect(error.code == RDSError.connectionErrorCode)
+        #expect(error.code == .connectionError)
         #expect(error.message.contains("127.0.0.1:9"))
         #expect(error.isRetryable)
     }
@@ -50,7 +50,7 @@ import Time
         let error = try await #require(throws: RDSError.self) {
             _ = try await provider.describeDBInstance(region: "us-east-1", identifier: "nope")
         }
-        #expect(error.code == "DBInstanceNotFound")
+        #expect(error.code == .dbInstanceNotFound)
         #expect(error.httpStatus == 404)
         #expect(transport.sentCount == 1)
     }
@@ -67,7 +67,7 @@ import Time
             _ = try await provider.describeDBInstances(DescribeDBInstancesRequest(region: "us-east-1"))
         }
         #expect(transport.sentCount == 1)
-        #expect(error.code == "InvalidClientTokenId")
+        #expect(error.code == RDSError.Code("InvalidClientTokenId"))
         #expect(!error.isRetryable)
         #expect(error.message.contains("AKIDEXAMPLE"))
         #expect(error.message.contains("environment variables AWS_ACCESS_KEY_ID"))

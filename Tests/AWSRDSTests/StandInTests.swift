@@ -109,7 +109,7 @@ import WorkflowModel
             _ = try await Self.provider(standIn).describeDBInstances(DescribeDBInstancesRequest(region: "us-east-1"))
         }
         #expect(standIn.requests.count == 1)
-        #expect(error.code == "InvalidClientTokenId")
+        #expect(error.code == RDSError.Code("InvalidClientTokenId"))
         #expect(!error.isRetryable)
         #expect(error.message.contains("environment variables AWS_ACCESS_KEY_ID"))
         // As the activity sees it: non-retryable, so the workflow's retry policy does not spin on it.
@@ -134,7 +134,7 @@ import WorkflowModel
         let error = try await #require(throws: RDSError.self) {
             _ = try await Self.provider(standIn, clock: clock).describeDBInstances(DescribeDBInstancesRequest(region: "us-east-1"))
         }
-        #expect(error.code == RDSError.connectionErrorCode)
+        #expect(error.code == .connectionError)
         #expect(error.isRetryable)
         #expect(clock.sleeps.count == AWSRetryPolicy.defaultMaxAttempts - 1)
     }
@@ -143,10 +143,10 @@ import WorkflowModel
 /// A secret store the tests above never reach.
 struct NoSecrets: SecretStore {
     func putSecret(name: String, value: String, region: String, tags: [RDSCore.Tag]) async throws -> String {
-        throw RDSError(code: "Unexpected", message: "no secret store in this test")
+        throw RDSError(code: RDSError.Code("Unexpected"), message: "no secret store in this test")
     }
     func getSecretValue(arn: String) async throws -> String {
-        throw RDSError(code: "Unexpected", message: "no secret store in this test")
+        throw RDSError(code: RDSError.Code("Unexpected"), message: "no secret store in this test")
     }
 }
 

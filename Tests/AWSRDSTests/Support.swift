@@ -40,8 +40,8 @@ final class ScriptedTransport: HTTPTransport {
         }
         switch step {
         case .respond(let response)?: return response
-        case .fail(let message)?: throw TransportError(message: message)
-        case nil: throw TransportError(message: "the script has no answer for request \(sentCount)")
+        case .fail(let message)?: throw TransportError(code: .noAnswer, message: message)
+        case nil: throw TransportError(code: .noAnswer, message: "the script has no answer for request \(sentCount)")
         }
     }
 

@@ -87,22 +87,24 @@ import Time
                 "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><Error><Type>Sender</Type><Code>DBInstanceNotFound</Code><Message>DBInstance x not found.</Message></Error><RequestId>abc</RequestId></ErrorResponse>"
                     .utf8))
         let error = RDSDecoding.error(aws)
-        #expect(error == RDSError(code: "DBInstanceNotFound", message: "DBInstance x not found.", httpStatus: 404, requestId: "abc"))
+        #expect(error == RDSError(code: .dbInstanceNotFound, message: "DBInstance x not found.", httpStatus: 404, requestId: "abc"))
         let moto = HTTPResponse(
             status: 403, headers: ["x-amzn-requestid": "m1"],
             body: Array(
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>nope</Message><Type>Sender</Type></Error></Errors></ErrorResponse>"
                     .utf8))
-        #expect(RDSDecoding.error(moto) == RDSError(code: "SignatureDoesNotMatch", message: "nope", httpStatus: 403, requestId: "m1"))
+        #expect(
+            RDSDecoding.error(moto)
+                == RDSError(code: RDSError.Code("SignatureDoesNotMatch"), message: "nope", httpStatus: 403, requestId: "m1"))
     }
 
     @Test func anHTMLErrorPageIsAnInternalFailureThatQuotesNothing() {
         let page = "<!doctype html><title>500 Internal Server Error</title><p>secret-canary</p>"
         let error = RDSDecoding.error(HTTPResponse(status: 500, headers: ["content-type": "text/html"], body: Array(page.utf8)))
-        #expect(error.code == "InternalFailure")
+        #expect(error.code == .internalFailure)
         #expect(error.isRetryable)
         #expect(!error.message.contains("secret-canary"))
-        #expect(RDSDecoding.error(HTTPResponse(status: 413, body: [])).code == "HTTP413")
+        #expect(RDSDecoding.error(HTTPResponse(status: 413, body: [])).code == RDSError.Code("HTTP413"))
     }
 }
 
@@ -118,13 +120,13 @@ import Time
     }
 
     @Test func classifiesLikeTheSDKs() {
-        #expect(AWSRetryPolicy.isRetryable(RDSError(code: "Throttling", message: "Rate exceeded")))
-        #expect(AWSRetryPolicy.isRetryable(RDSError(code: "InternalFailure", message: "", httpStatus: 500)))
-        #expect(AWSRetryPolicy.isRetryable(RDSError(code: "HTTP429", message: "", httpStatus: 429)))
-        #expect(AWSRetryPolicy.isRetryable(RDSError(code: "RequestExpired", message: "")))
-        #expect(AWSRetryPolicy.isRetryable(RDSError(code: RDSError.connectionErrorCode, message: "", httpStatus: 0)))
-        #expect(!AWSRetryPolicy.isRetryable(RDSError(code: "DBInstanceAlreadyExists", message: "")))
-        #expect(!AWSRetryPolicy.isRetryable(RDSError(code: "InvalidDBInstanceState", message: "")))
+        #expect(AWSRetryPolicy.isRetryable(RDSError(code: .throttling, message: "Rate exceeded")))
+        #expect(AWSRetryPolicy.isRetryable(RDSError(code: .internalFailure, message: "", httpStatus: 500)))
+        #expect(AWSRetryPolicy.isRetryable(RDSError(code: RDSError.Code("HTTP429"), message: "", httpStatus: 429)))
+        #expect(AWSRetryPolicy.isRetryable(RDSError(code: .requestExpired, message: "")))
+        #expect(AWSRetryPolicy.isRetryable(RDSError(code: .connectionError, message: "", httpStatus: 0)))
+        #expect(!AWSRetryPolicy.isRetryable(RDSError(code: .dbInstanceAlreadyExists, message: "")))
+        #expect(!AWSRetryPolicy.isRetryable(RDSError(code: .invalidDBInstanceState, message: "")))
     }
 }
 

@@ -37,7 +37,7 @@ struct Harness {
             environment: environment,
             readFile: { path in
                 guard let bytes = files[path] else {
-                    throw SecretResolutionError(reference: "file:\(path)", reason: "no such file", isPermanent: true)
+                    throw SecretResolutionError(code: .unreadable, reference: "file:\(path)", message: "no such file", isPermanent: true)
                 }
                 return bytes
             },

@@ -142,7 +142,7 @@ func storedPassword(_ sim: RDSSimulator, _ arn: String) async throws -> String {
         func getSecretValue(arn: String) async throws -> String {
             if arn.hasSuffix("json-AbCdEf") { return #"{"password":"from-json","username":"u"}"# }
             if arn.hasSuffix("plain-AbCdEf") { return "plain-value" }
-            throw RDSError(code: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret.")
+            throw RDSError(code: .resourceNotFoundException, message: "Secrets Manager can't find the specified secret.")
         }
     }
 

@@ -119,7 +119,7 @@ import Testing
             try await fixture.administrator.setPassword(
                 region: "us-east-1", instanceIdentifier: "orders", user: "app_writer", password: Self.userPassword)
         }
-        #expect(error.code == "DatabaseCommandFailed")
+        #expect(error.code == .databaseCommandFailed)
         #expect(error.httpStatus == 400)
         #expect(error.message.contains("syntax error"))
         #expect(error.message.contains(#"ALTER ROLE "app_writer" PASSWORD '[REDACTED]';"#))
@@ -134,7 +134,7 @@ import Testing
         let error = try await #require(throws: RDSError.self) {
             try await fixture.administrator.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders")
         }
-        #expect(error.code == "DatabaseCommandFailed")
+        #expect(error.code == .databaseCommandFailed)
         #expect(error.httpStatus == 503)
         #expect(error.isRetryable)
         #expect(error.message.contains("Connection refused"))
@@ -146,7 +146,7 @@ import Testing
         let error = try await #require(throws: RDSError.self) {
             try await fixture.administrator.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders")
         }
-        #expect(error.code == "DatabaseCommandFailed")
+        #expect(error.code == .databaseCommandFailed)
         #expect(error.httpStatus == 400)
         #expect(!error.isRetryable)
         #expect(error.message.contains("password authentication failed"))
@@ -170,7 +170,7 @@ import Testing
         let error = try await #require(throws: RDSError.self) {
             try await administrator.setPassword(region: "us-east-1", instanceIdentifier: "orders", user: "app", password: "p")
         }
-        #expect(error.code == "UnsupportedEngine")
+        #expect(error.code == .unsupportedEngine)
         #expect(error.message.contains(engine))
         #expect(error.message.contains("only PostgreSQL"))
         #expect(error.message.contains("AWS"))
@@ -182,7 +182,7 @@ import Testing
         let error = try await #require(throws: RDSError.self) {
             try await administrator.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders")
         }
-        #expect(error.code == "InvalidDBInstanceState")
+        #expect(error.code == .invalidDBInstanceState)
         #expect(error.message.contains("creating"))
     }
 
@@ -195,7 +195,7 @@ import Testing
         let error = try await #require(throws: RDSError.self) {
             try await administrator.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders")
         }
-        #expect(error.code == "DatabaseClientMissing")
+        #expect(error.code == .databaseClientMissing)
         #expect(
             error.message == "psql was not found on PATH; install the PostgreSQL client (Debian: apt-get install postgresql-client)")
 
@@ -205,7 +205,7 @@ import Testing
         let explicitError = try await #require(throws: RDSError.self) {
             try await explicit.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders")
         }
-        #expect(explicitError.code == "DatabaseClientMissing")
+        #expect(explicitError.code == .databaseClientMissing)
     }
 
     @Test func malformedEndpointOverridesAreRejected() async throws {
@@ -214,7 +214,7 @@ import Testing
         let error = try await #require(throws: RDSError.self) {
             try await fixture.administrator.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders")
         }
-        #expect(error.code == "InvalidParameterValue")
+        #expect(error.code == .invalidParameterValue)
     }
 
     @Test func overlongAndEmptyRoleNamesAreRejectedBeforeConnecting() async throws {
@@ -225,7 +225,7 @@ import Testing
             let error = try await #require(throws: RDSError.self) {
                 try await fixture.administrator.setPassword(region: "us-east-1", instanceIdentifier: "orders", user: user, password: "p")
             }
-            #expect(error.code == "InvalidParameterValue")
+            #expect(error.code == .invalidParameterValue)
         }
         #expect(!FileManager.default.fileExists(atPath: fixture.directory + "/argv"))
         try await fixture.administrator.setPassword(

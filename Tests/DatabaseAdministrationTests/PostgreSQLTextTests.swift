@@ -131,7 +131,7 @@ import Testing
     func connectionFailuresAreRetryableAndRejectionsAreNot(status: Int32, stderr: String, retryable: Bool) {
         let outcome = ChildProcess.Outcome(status: status, exited: true, stdout: [], stderr: Array(stderr.utf8))
         let error = PSQLUserAdministrator.failure(outcome: outcome, target: "db:5432", user: "m", secrets: [])
-        #expect(error.code == "DatabaseCommandFailed")
+        #expect(error.code == .databaseCommandFailed)
         #expect(error.isRetryable == retryable)
         #expect(error.httpStatus == (retryable ? 503 : 400))
         #expect(error.message.contains(stderr))

@@ -82,7 +82,7 @@ import Testing
                 try await administrator.setPassword(
                     region: "us-east-1", instanceIdentifier: "orders", user: "ghost", password: Self.writerNewPassword)
             }
-            #expect(missing.code == "DatabaseCommandFailed")
+            #expect(missing.code == .databaseCommandFailed)
             #expect(!missing.isRetryable)
             #expect(missing.message.contains(#"role "ghost" does not exist"#))
             #expect(!missing.message.contains("SCRAM"))
@@ -92,7 +92,7 @@ import Testing
             let denied = try await #require(throws: RDSError.self) {
                 try await wrongMaster.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders")
             }
-            #expect(denied.code == "DatabaseCommandFailed")
+            #expect(denied.code == .databaseCommandFailed)
             #expect(denied.message.contains("password authentication failed"))
             #expect(!denied.message.contains("not-the-master-password"))
             #expect(!denied.isRetryable)
@@ -110,7 +110,7 @@ import Testing
         let error = try await #require(throws: RDSError.self) {
             try await administrator.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders")
         }
-        #expect(error.code == "DatabaseCommandFailed")
+        #expect(error.code == .databaseCommandFailed)
         #expect(error.isRetryable)
         #expect(error.httpStatus == 503)
         #expect(error.message.contains("Connection refused"))

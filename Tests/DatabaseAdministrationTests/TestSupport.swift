@@ -32,7 +32,7 @@ struct SingleInstanceRDS: RDSProvider {
     }
 
     private func unused(_ operation: String) -> RDSError {
-        RDSError(code: "NotImplemented", message: "\(operation) is not used by the database administrator")
+        RDSError(code: RDSError.Code("NotImplemented"), message: "\(operation) is not used by the database administrator")
     }
 
     func createDBInstance(_ request: CreateDBInstanceRequest) async throws -> DBInstance { throw unused("CreateDBInstance") }

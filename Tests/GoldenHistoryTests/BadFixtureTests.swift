@@ -185,7 +185,7 @@ struct BadFixture: Sendable, CustomTestStringConvertible {
                 try ReplayVerifier.verify(definition: definition, history: events)
                 Issue.record("\(bad.name) replayed without an error")
             } catch {
-                #expect(error.code == "replay." + bad.expected, "\(error)")
+                #expect(error.code.description == "replay." + bad.expected, "\(error)")
                 #expect(error.eventId == bad.failsAt, "\(error)")
             }
         }

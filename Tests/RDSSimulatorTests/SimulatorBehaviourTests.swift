@@ -63,7 +63,7 @@ import Time
         let tags = [RDSCore.Tag(key: "cairn:execution", value: "exec-1"), RDSCore.Tag(key: "cairn:activity", value: "primary")]
         try await f.create("orders", tags: tags)
         let duplicate = await rdsError { try await f.create("orders", tags: tags) }
-        #expect(duplicate?.code == "DBInstanceAlreadyExists")
+        #expect(duplicate?.code == .dbInstanceAlreadyExists)
         _ = try await f.sim.describeDBInstances(DescribeDBInstancesRequest(region: "us-east-1", dbInstanceIdentifier: "orders"))
         _ = await rdsError { _ = try await f.status("nope") }
         let log = try f.sim.callLog()
@@ -90,7 +90,7 @@ import Time
             region: "eu-west-1", dbInstanceIdentifier: "orders-eu",
             sourceDBInstanceIdentifier: "arn:aws:rds:us-east-1:123456789012:db:orders")
         let first = await rdsError { _ = try await f.sim.createDBInstanceReadReplica(request) }
-        #expect(first?.code == "Throttling")
+        #expect(first?.code == .throttling)
         #expect(first?.isThrottling == true)
         #expect(first?.isRetryable == true)
         #expect(first?.message == "Rate exceeded")
@@ -101,7 +101,7 @@ import Time
                 .failOperation(op: "CreateDBInstanceReadReplica", code: "Throttling", times: 1, identifierPattern: nil)
             ])
         let second = await rdsError { _ = try await f.sim.createDBInstanceReadReplica(request) }
-        #expect(second?.code == "Throttling")
+        #expect(second?.code == .throttling)
         let replica = try await f.sim.createDBInstanceReadReplica(request)
         #expect(replica.status == "creating")
         #expect(f.sim.faults().isEmpty)
@@ -113,7 +113,7 @@ import Time
             .failOperation(op: "CreateDBInstance", code: "InsufficientDBInstanceCapacity", times: 1, identifierPattern: "big-*"))
         try await f.create("small")
         let error = await rdsError { try await f.create("big-one") }
-        #expect(error?.code == "InsufficientDBInstanceCapacity")
+        #expect(error?.code == RDSError.Code("InsufficientDBInstanceCapacity"))
         #expect(error?.isRetryable == false)
         try await f.create("big-one")
     }
@@ -133,7 +133,7 @@ import Time
             _ = try await f.sim.deleteDBInstance(
                 DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", finalDBSnapshotIdentifier: "final"))
         }
-        #expect(withSnapshot?.code == "InvalidDBInstanceState")
+        #expect(withSnapshot?.code == .invalidDBInstanceState)
         let deleting = try await f.sim.deleteDBInstance(
             DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", skipFinalSnapshot: true))
         #expect(deleting.status == "deleting")
@@ -165,20 +165,20 @@ import Time
             _ = try await f.sim.modifyDBInstance(
                 ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", dbInstanceClass: "db.r6g.large"))
         }
-        #expect(modify?.code == "InvalidDBInstanceState")
+        #expect(modify?.code == .invalidDBInstanceState)
         let replica = await rdsError {
             _ = try await f.sim.createDBInstanceReadReplica(
                 CreateDBInstanceReadReplicaRequest(
                     region: "us-east-1", dbInstanceIdentifier: "orders-r", sourceDBInstanceIdentifier: "orders"))
         }
-        #expect(replica?.code == "InvalidDBInstanceState")
+        #expect(replica?.code == .invalidDBInstanceState)
         let snapshot = await rdsError {
             _ = try await f.sim.createDBSnapshot(
                 CreateDBSnapshotRequest(region: "us-east-1", dbSnapshotIdentifier: "s1", dbInstanceIdentifier: "orders"))
         }
-        #expect(snapshot?.code == "InvalidDBInstanceState")
+        #expect(snapshot?.code == .invalidDBInstanceState)
         let users = await rdsError { _ = try await f.sim.listApplicationUsers(region: "us-east-1", instanceIdentifier: "orders") }
-        #expect(users?.code == "InvalidDBInstanceState")
+        #expect(users?.code == .invalidDBInstanceState)
     }
 
     @Test func aReplicaNeedsBackupsOnTheSource() async throws {
@@ -189,7 +189,7 @@ import Time
             _ = try await f.sim.createDBInstanceReadReplica(
                 CreateDBInstanceReadReplicaRequest(region: "us-east-1", dbInstanceIdentifier: "r", sourceDBInstanceIdentifier: "nobackup"))
         }
-        #expect(error?.code == "InvalidDBInstanceState")
+        #expect(error?.code == .invalidDBInstanceState)
     }
 
     @Test func restoringFromASnapshotStillBeingCreatedFails() async throws {
@@ -201,12 +201,12 @@ import Time
             _ = try await f.sim.restoreDBInstanceFromDBSnapshot(
                 RestoreDBInstanceFromDBSnapshotRequest(region: "us-east-1", dbInstanceIdentifier: "copy", dbSnapshotIdentifier: "s1"))
         }
-        #expect(error?.code == "InvalidDBSnapshotState")
+        #expect(error?.code == .invalidDBSnapshotState)
         let duplicate = await rdsError {
             _ = try await f.sim.createDBSnapshot(
                 CreateDBSnapshotRequest(region: "us-east-1", dbSnapshotIdentifier: "s1", dbInstanceIdentifier: "orders"))
         }
-        #expect(duplicate?.code == "DBSnapshotAlreadyExists")
+        #expect(duplicate?.code == .dbSnapshotAlreadyExists)
     }
 
     @Test func crossRegionReplicaFromAnARN() async throws {
@@ -245,14 +245,14 @@ import Time
                     region: "eu-west-1", dbInstanceIdentifier: "r",
                     sourceDBInstanceIdentifier: "arn:aws:rds:us-east-1:123456789012:db:ghost"))
         }
-        #expect(error?.code == "DBInstanceNotFound")
+        #expect(error?.code == .dbInstanceNotFound)
     }
 
     @Test func identifiersAreValidatedAndLowercased() async throws {
         let f = try Fixture()
         for bad in ["", "1orders", "orders-", "or--ders", "or_ders", String(repeating: "a", count: 64), "ordérs"] {
             let error = await rdsError { try await f.create(bad) }
-            #expect(error?.code == "InvalidParameterValue", "identifier \(bad)")
+            #expect(error?.code == .invalidParameterValue, "identifier \(bad)")
         }
         let created = try await f.create("Orders-Primary-1")
         #expect(created.identifier == "orders-primary-1")
@@ -268,7 +268,7 @@ import Time
         let notArn = await rdsError {
             _ = try await f.sim.listTagsForResource(ListTagsForResourceRequest(region: "us-east-1", resourceName: "orders"))
         }
-        #expect(notArn?.code == "InvalidParameterValue")
+        #expect(notArn?.code == .invalidParameterValue)
     }
 }
 
@@ -296,7 +296,7 @@ import Time
         let missing = await rdsError {
             try await f.sim.setPassword(region: "us-east-1", instanceIdentifier: "orders", user: "nobody", password: "x-Passw0rd")
         }
-        #expect(missing?.code == "UserNotFound")
+        #expect(missing?.code == .userNotFound)
     }
 
     @Test func passwordsAreStoredOnlyAsSaltedHashes() async throws {
@@ -339,14 +339,14 @@ import Time
         let missing = await rdsError {
             _ = try await f.sim.getSecretValue(arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:none-AbCdEf")
         }
-        #expect(missing?.code == "ResourceNotFoundException")
+        #expect(missing?.code == .resourceNotFoundException)
         // A managed instance refuses a plain password reset unless management is turned off.
         f.clock.advance(by: .minutes(5))
         let refused = await rdsError {
             _ = try await f.sim.modifyDBInstance(
                 ModifyDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: "Another-Passw0rd"))
         }
-        #expect(refused?.code == "InvalidParameterCombination")
+        #expect(refused?.code == .invalidParameterCombination)
         let off = try await f.sim.modifyDBInstance(
             ModifyDBInstanceRequest(
                 region: "us-east-1", dbInstanceIdentifier: "orders", masterUserPassword: "Another-Passw0rd", manageMasterUserPassword: false
@@ -369,7 +369,7 @@ import Time
         let f = try Fixture()
         for bad in ["short1", "has@at-sign-123", "has space 12345", "has/slash-12345"] {
             let error = await rdsError { try await f.create("orders", password: bad) }
-            #expect(error?.code == "InvalidParameterValue")
+            #expect(error?.code == .invalidParameterValue)
             #expect(error.map { !$0.message.contains(bad) && !$0.description.contains(bad) } == true)
         }
         let request = CreateDBInstanceRequest(

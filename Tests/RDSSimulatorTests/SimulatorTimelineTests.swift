@@ -120,12 +120,12 @@ import Time
             _ = try await f.sim.deleteDBInstance(
                 DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders", skipFinalSnapshot: true))
         }
-        #expect(again?.code == "InvalidDBInstanceState")
+        #expect(again?.code == .invalidDBInstanceState)
         f.clock.advance(by: .minutes(2) - .milliseconds(1))
         #expect(try await f.status("orders") == "deleting")
         f.clock.advance(by: .milliseconds(1))
         let gone = await rdsError { _ = try await f.status("orders") }
-        #expect(gone?.code == "DBInstanceNotFound")
+        #expect(gone?.code == .dbInstanceNotFound)
         #expect(gone?.httpStatus == 404)
         #expect(try await f.sim.describeDBSnapshot(region: "us-east-1", identifier: "orders-final").status == "available")
         #expect(f.sim.instances().isEmpty)
@@ -139,7 +139,7 @@ import Time
         let error = await rdsError {
             _ = try await f.sim.deleteDBInstance(DeleteDBInstanceRequest(region: "us-east-1", dbInstanceIdentifier: "orders"))
         }
-        #expect(error?.code == "InvalidParameterCombination")
+        #expect(error?.code == .invalidParameterCombination)
     }
 
     @Test func speedDividesDurationsAndScaledWait() async throws {
@@ -165,7 +165,7 @@ import Time
         do {
             try reopened.setSpeed(10)
         } catch let error as SimulatorError {
-            #expect(error.code == "sim.speedConflict")
+            #expect(error.code == .speedConflict)
             #expect(error.message.contains("100"))
         }
         try reopened.setSpeed(10, override: true)

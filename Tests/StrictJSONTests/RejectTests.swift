@@ -6,16 +6,16 @@ import Testing
 struct Reject: Sendable, CustomTestStringConvertible {
     var name: String
     var bytes: [UInt8]
-    var code: String
+    var code: JSONSyntaxError.Code
     var line: Int
     var column: Int
     var testDescription: String { name }
 
-    init(_ name: String, _ text: String, _ code: String, _ line: Int, _ column: Int) {
+    init(_ name: String, _ text: String, _ code: JSONSyntaxError.Code, _ line: Int, _ column: Int) {
         self.init(name, bytes: Array(text.utf8), code, line, column)
     }
 
-    init(_ name: String, bytes: [UInt8], _ code: String, _ line: Int, _ column: Int) {
+    init(_ name: String, bytes: [UInt8], _ code: JSONSyntaxError.Code, _ line: Int, _ column: Int) {
         self.name = name
         self.bytes = bytes
         self.code = code

@@ -5,7 +5,7 @@ import WorkflowModel
 @Suite struct CycleTests {
     func cycles(_ steps: [String]) -> [String] {
         let outcome = validate(workflow(steps))
-        #expect(outcome.diagnostics.allSatisfy { $0.code == "workflow.dependencyCycle" }, "\(outcome.diagnostics)")
+        #expect(outcome.diagnostics.allSatisfy { $0.code == Diagnostic.Code.Workflow.dependencyCycle }, "\(outcome.diagnostics)")
         return outcome.diagnostics.map { "\($0.pointer) \($0.message.split(separator: ":")[1].split(separator: ";")[0])" }
     }
 

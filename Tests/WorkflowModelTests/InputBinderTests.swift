@@ -17,7 +17,7 @@ import WorkflowModel
 
     func codes(_ result: Result<JSONObject, Diagnostics>) -> [String] {
         guard case .failure(let diagnostics) = result else { return [] }
-        return diagnostics.map(\.code)
+        return diagnostics.map(\.code.description)
     }
 
     func messages(_ result: Result<JSONObject, Diagnostics>) -> String {
@@ -95,7 +95,7 @@ import WorkflowModel
                 Issue.record("\(bad) should not split")
                 continue
             }
-            #expect(diagnostic.code == "input.malformed")
+            #expect(diagnostic.code == Diagnostic.Code.Input.malformed)
         }
     }
 

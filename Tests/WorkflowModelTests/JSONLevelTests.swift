@@ -13,14 +13,14 @@ import WorkflowModel
     @Test func duplicateKeyIsAnErrorAtTheSecondKey() throws {
         let text = "{\n  \"format\": \"cairn.workflow/v1\",\n  \"name\": \"a\",\n  \"name\": \"b\",\n  \"steps\": []\n}"
         let diagnostic = try only(validate(text))
-        #expect(diagnostic.code == JSONSyntaxError.Code.duplicateKey)
+        #expect(diagnostic.code == .json(.duplicateKey))
         #expect(diagnostic.line == 4 && diagnostic.column == 3)
     }
 
     @Test func malformedJSONHasLineAndColumn() throws {
         let text = "{\n  \"format\": \"cairn.workflow/v1\",\n  \"steps\": [1, 2,]\n}"
         let diagnostic = try only(validate(text))
-        #expect(diagnostic.code == JSONSyntaxError.Code.syntax)
+        #expect(diagnostic.code == .json(.syntax))
         #expect(diagnostic.line == 3 && diagnostic.column == 18)
         #expect(diagnostic.pointer == "")
     }
@@ -33,7 +33,7 @@ import WorkflowModel
         }
         #expect(validate(file(depth: Limits.jsonDepthMax)).diagnostics == [])
         let diagnostic = try only(validate(file(depth: Limits.jsonDepthMax + 1)))
-        #expect(diagnostic.code == JSONSyntaxError.Code.tooDeep)
+        #expect(diagnostic.code == .json(.tooDeep))
     }
 
     @Test func fileOverTheSizeLimit() throws {
@@ -47,7 +47,7 @@ import WorkflowModel
     }
 
     @Test func emptyFile() throws {
-        #expect(try only(validate("")).code == JSONSyntaxError.Code.emptyDocument)
+        #expect(try only(validate("")).code == .json(.emptyDocument))
     }
 
     @Test func rootMustBeAnObject() {

@@ -47,7 +47,7 @@ import WorkflowModel
             let outcome = WorkflowValidator.validate(fileBytes: bytes)
             #expect((outcome.definition == nil) == !outcome.diagnostics.isEmpty, "round \(round)")
             #expect(WorkflowValidator.validate(fileBytes: bytes).diagnostics == outcome.diagnostics, "round \(round)")
-            #expect(outcome.diagnostics.allSatisfy { !$0.message.isEmpty && !$0.code.isEmpty })
+            #expect(outcome.diagnostics.allSatisfy { !$0.message.isEmpty && !$0.code.description.isEmpty })
             if !outcome.diagnostics.isEmpty { rejected += 1 }
         }
         #expect(rejected > 200)
@@ -110,7 +110,7 @@ import WorkflowModel
             let fromFile = WorkflowValidator.validate(fileBytes: edited.canonicalBytes())
             #expect((fromJSON.definition == nil) == !fromJSON.diagnostics.isEmpty, "round \(round)")
             #expect(Set(fromJSON.diagnostics.map(\.code)) == Set(fromFile.diagnostics.map(\.code)), "round \(round)")
-            codes.formUnion(fromJSON.diagnostics.map(\.code))
+            codes.formUnion(fromJSON.diagnostics.map(\.code.description))
         }
         #expect(codes.count >= 6, "\(codes.sorted())")
     }

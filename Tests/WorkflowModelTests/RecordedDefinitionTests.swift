@@ -47,7 +47,7 @@ import WorkflowModel
             try RecordedDefinition.reload(json, digest: Self.expectedDigest, catalog: withoutNoop)
         }
         #expect(error.code == .noLongerValid)
-        #expect(error.diagnostics.map(\.code) == ["workflow.unknownActivityType"])
+        #expect(error.diagnostics.map(\.code) == [Diagnostic.Code.Workflow.unknownActivityType])
         #expect(error.message.contains("no longer validates"))
         #expect(error.message.contains("workflow.unknownActivityType"))
     }

@@ -146,7 +146,7 @@ import WorkflowModel
     func literalsAreRejectedWithoutQuotingThem(value: String) throws {
         let outcome = password(value)
         try #require(outcome.diagnostics.count == 1)
-        #expect(outcome.diagnostics[0].code == "activity.secretLiteral")
+        #expect(outcome.diagnostics[0].code == Diagnostic.Code.Activity.secretLiteral)
         #expect(!outcome.diagnostics[0].message.contains("hunter2"))
     }
 
@@ -178,7 +178,7 @@ import WorkflowModel
               ]
             }
             """
-        let unknown = validate(text).diagnostics.filter { $0.code == "workflow.unknownField" }
+        let unknown = validate(text).diagnostics.filter { $0.code == Diagnostic.Code.Workflow.unknownField }
         #expect(
             unknown.map(\.pointer) == [
                 "/extra", "/inputs/a/requird", "/defaults/retries", "/defaults/retry/maxAttempts", "/defaults/timeouts/hearbeat",

@@ -12,7 +12,7 @@ import Testing
         .expression(Expression(root: root, path: path, source: source))
     }
 
-    static func failure(_ message: String) -> Outcome { .failure(TemplateSyntaxError(message: message)) }
+    static func failure(_ message: String) -> Outcome { .failure(TemplateSyntaxError.syntax(message)) }
 
     @Test(
         arguments: [
@@ -137,7 +137,7 @@ enum ReferenceTemplateParser {
             }
             if scalar == "$", scalars.dropFirst().first == "{" {
                 guard let close = scalars.firstIndex(of: "}") else {
-                    throw TemplateSyntaxError(message: "\"${\" is not closed by \"}\"; write \"$${\" for a literal \"${\"")
+                    throw TemplateSyntaxError.syntax("\"${\" is not closed by \"}\"; write \"$${\" for a literal \"${\"")
                 }
                 let body = String(String.UnicodeScalarView(scalars[(scalars.startIndex + 2)..<close]))
                 if !literal.isEmpty {
@@ -165,12 +165,12 @@ enum ReferenceTemplateParser {
         let source = referenceTrimmingSpaces(body)
         var components = try pathComponents(source)
         guard case .key(let first)? = components.first else {
-            throw TemplateSyntaxError(message: "\"${\(body)}\" must start with input, steps, item, index, output or execution")
+            throw TemplateSyntaxError.syntax("\"${\(body)}\" must start with input, steps, item, index, output or execution")
         }
         components.removeFirst()
         func name(_ what: String) throws(TemplateSyntaxError) -> String {
             guard case .key(let name)? = components.first else {
-                throw TemplateSyntaxError(message: "\"${\(source)}\" needs \(what) after \"\(first).\"")
+                throw TemplateSyntaxError.syntax("\"${\(source)}\" needs \(what) after \"\(first).\"")
             }
             components.removeFirst()
             return name
@@ -182,26 +182,26 @@ enum ReferenceTemplateParser {
         case "steps":
             let step = try name("a step id")
             guard case .key("output")? = components.first else {
-                throw TemplateSyntaxError(message: "\"${\(source)}\" must read \"steps.\(step).output\"")
+                throw TemplateSyntaxError.syntax("\"${\(source)}\" must read \"steps.\(step).output\"")
             }
             components.removeFirst()
             root = .stepOutput(step)
         case "item":
             root = .item
         case "index":
-            guard components.isEmpty else { throw TemplateSyntaxError(message: "\"${index}\" has no members") }
+            guard components.isEmpty else { throw TemplateSyntaxError.syntax("\"${index}\" has no members") }
             root = .index
         case "output":
             root = .output
         case "execution":
             let field = try name("\"id\" or \"runId\"")
             guard field == "id" || field == "runId", components.isEmpty else {
-                throw TemplateSyntaxError(message: "\"${\(source)}\": execution has only \"id\" and \"runId\"")
+                throw TemplateSyntaxError.syntax("\"${\(source)}\": execution has only \"id\" and \"runId\"")
             }
             root = .execution(field)
         default:
-            throw TemplateSyntaxError(
-                message: "\"${\(source)}\" must start with input, steps, item, index, output or execution, not \"\(first)\"")
+            throw TemplateSyntaxError.syntax(
+                "\"${\(source)}\" must start with input, steps, item, index, output or execution, not \"\(first)\"")
         }
         return Expression(root: root, path: components, source: source)
     }
@@ -215,14 +215,14 @@ enum ReferenceTemplateParser {
         func isNameScalar(_ s: Unicode.Scalar) -> Bool {
             (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "_" || s == "-"
         }
-        guard !scalars.isEmpty else { throw TemplateSyntaxError(message: "\"${}\" is empty") }
+        guard !scalars.isEmpty else { throw TemplateSyntaxError.syntax("\"${}\" is empty") }
         while let scalar = scalars.first {
             scalars = scalars.dropFirst()
             if isNameScalar(scalar) {
                 current.unicodeScalars.append(scalar)
                 expectName = false
             } else if scalar == "." {
-                guard !current.isEmpty else { throw TemplateSyntaxError(message: "\"${\(text)}\" has an empty name") }
+                guard !current.isEmpty else { throw TemplateSyntaxError.syntax("\"${\(text)}\" has an empty name") }
                 components.append(.key(current))
                 current = ""
                 expectName = true
@@ -231,15 +231,15 @@ enum ReferenceTemplateParser {
                     components.append(.key(current))
                     current = ""
                 } else if components.isEmpty {
-                    throw TemplateSyntaxError(message: "\"${\(text)}\" starts with \"[\"")
+                    throw TemplateSyntaxError.syntax("\"${\(text)}\" starts with \"[\"")
                 }
                 guard let close = scalars.firstIndex(of: "]"),
                     let index = Int(String(String.UnicodeScalarView(scalars[scalars.startIndex..<close]))), index >= 0
-                else { throw TemplateSyntaxError(message: "\"${\(text)}\": write an index as [0], [1], ...") }
+                else { throw TemplateSyntaxError.syntax("\"${\(text)}\": write an index as [0], [1], ...") }
                 components.append(.index(index))
                 scalars = scalars[(close + 1)...]
                 if let next = scalars.first, next != ".", next != "[" {
-                    throw TemplateSyntaxError(message: "\"${\(text)}\": expected \".\" or \"[\" after \"]\"")
+                    throw TemplateSyntaxError.syntax("\"${\(text)}\": expected \".\" or \"[\" after \"]\"")
                 }
                 if scalars.first == "." {
                     scalars = scalars.dropFirst()
@@ -248,13 +248,13 @@ enum ReferenceTemplateParser {
                     expectName = false
                 }
             } else {
-                throw TemplateSyntaxError(message: "\"${\(text)}\" contains \"\(scalar)\"; names use letters, digits, _ and -")
+                throw TemplateSyntaxError.syntax("\"${\(text)}\" contains \"\(scalar)\"; names use letters, digits, _ and -")
             }
         }
         if !current.isEmpty {
             components.append(.key(current))
         } else if expectName {
-            throw TemplateSyntaxError(message: "\"${\(text)}\" ends with \".\"")
+            throw TemplateSyntaxError.syntax("\"${\(text)}\" ends with \".\"")
         }
         return components
     }

@@ -183,7 +183,7 @@ enum SimCommand {
         } catch let error as SimulatorError {
             throw directory.failure(error)
         } catch let error as RDSError {
-            let invalid = error.code == "InvalidParameterValue" || error.code == "InvalidParameterCombination"
+            let invalid = error.code == .invalidParameterValue || error.code == .invalidParameterCombination
             throw CLIError(status: invalid ? ExitStatus.usage : ExitStatus.failure, message: "\(error.code): \(error.message)")
         }
         return ExitStatus.success

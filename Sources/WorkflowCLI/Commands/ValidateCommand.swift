@@ -53,7 +53,7 @@ enum ValidateCommand {
     static func diagnosticJSON(_ diagnostic: Diagnostic, file: String) -> JSONValue {
         var object = JSONObject()
         object["file"] = .string(file)
-        object["code"] = .string(diagnostic.code)
+        object["code"] = .string(diagnostic.code.description)
         object["pointer"] = .string(diagnostic.pointer)
         if let line = diagnostic.line { object["line"] = .number(Double(line)) }
         if let column = diagnostic.column { object["column"] = .number(Double(column)) }

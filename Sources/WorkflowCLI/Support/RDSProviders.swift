@@ -108,7 +108,7 @@ struct ActivityProviders {
             let name = MasterPasswordSecret.defaultName(instanceIdentifier: instance.identifier)
             do {
                 value = try await secrets.getSecretValue(id: name, region: instance.region)
-            } catch let error as RDSError where error.code == "ResourceNotFoundException" {
+            } catch let error as RDSError where error.code == .resourceNotFoundException {
                 throw RDSError(
                     code: error.code,
                     message: "the master password of \(instance.identifier) is not managed by RDS and secret \(name) "

@@ -8,9 +8,9 @@ extension StateDirectory {
     /// simulator files say how to start afresh.
     func failure(_ error: SimulatorError) -> CLIError {
         switch error.code {
-        case "sim.invalidFault", "sim.invalidSpeed":
+        case .invalidFault, .invalidSpeed:
             return CLIError.usage(error.description)
-        case "sim.corruptState":
+        case .corruptState:
             return CLIError.failure(
                 error.description.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
                     + ". The RDS simulator's files in \(simulatorPath) are damaged: restore them from a backup, "

@@ -32,22 +32,6 @@ public struct TemplateScope: Sendable {
     }
 }
 
-/// A template that could not be evaluated: a missing member, a wrong type.
-public struct TemplateEvaluationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The expression that failed.
-    public var expression: String
-    /// What went wrong.
-    public var message: String
-
-    /// Makes an error.
-    public init(expression: String, message: String) {
-        self.expression = expression
-        self.message = message
-    }
-
-    public var description: String { "${\(expression)}: \(message)" }
-}
-
 extension Template {
     /// Evaluates the template in `scope`.
     public func evaluate(in scope: TemplateScope) throws(TemplateEvaluationError) -> JSONValue {
@@ -85,24 +69,24 @@ extension Expression {
         var described: String
         switch root {
         case .input(let name):
-            guard let input = scope.inputs[name] else { throw fail("the workflow has no input \"\(name)\"") }
+            guard let input = scope.inputs[name] else { throw fail(.missingValue, "the workflow has no input \"\(name)\"") }
             value = input
             described = "input.\(name)"
         case .stepOutput(let step):
             guard let output = scope.stepOutputs[step] else {
-                throw fail("step \"\(step)\" has no result (it has not completed, or it was skipped)")
+                throw fail(.missingValue, "step \"\(step)\" has no result (it has not completed, or it was skipped)")
             }
             value = output
             described = "steps.\(step).output"
         case .item:
-            guard let item = scope.item else { throw fail("${item} is only defined in a forEach step") }
+            guard let item = scope.item else { throw fail(.missingValue, "${item} is only defined in a forEach step") }
             value = item
             described = "item"
         case .index:
-            guard let index = scope.index else { throw fail("${index} is only defined in a forEach step") }
+            guard let index = scope.index else { throw fail(.missingValue, "${index} is only defined in a forEach step") }
             return .number(Double(index))
         case .output:
-            guard let output = scope.output else { throw fail("${output} is only defined in a compensation") }
+            guard let output = scope.output else { throw fail(.missingValue, "${output} is only defined in a compensation") }
             value = output
             described = "output"
         case .execution(let field):
@@ -112,20 +96,20 @@ extension Expression {
             switch component {
             case .key(let key):
                 guard case .object(let object) = value else {
-                    throw fail("\(described) is \(value.typeName), not an object with \"\(key)\"")
+                    throw fail(.wrongType, "\(described) is \(value.typeName), not an object with \"\(key)\"")
                 }
                 guard let member = object[key] else {
                     let known = object.keys.sorted().joined(separator: ", ")
-                    throw fail("\(described) has no member \"\(key)\" (it has: \(known.isEmpty ? "none" : known))")
+                    throw fail(.missingValue, "\(described) has no member \"\(key)\" (it has: \(known.isEmpty ? "none" : known))")
                 }
                 value = member
                 described += ".\(key)"
             case .index(let index):
                 guard case .array(let elements) = value else {
-                    throw fail("\(described) is \(value.typeName), not an array")
+                    throw fail(.wrongType, "\(described) is \(value.typeName), not an array")
                 }
                 guard elements.indices.contains(index) else {
-                    throw fail("\(described) has \(elements.count) elements; [\(index)] is out of range")
+                    throw fail(.missingValue, "\(described) has \(elements.count) elements; [\(index)] is out of range")
                 }
                 value = elements[index]
                 described += "[\(index)]"
@@ -134,8 +118,8 @@ extension Expression {
         return value
     }
 
-    private func fail(_ message: String) -> TemplateEvaluationError {
-        TemplateEvaluationError(expression: source, message: message)
+    private func fail(_ code: TemplateEvaluationError.Code, _ message: String) -> TemplateEvaluationError {
+        TemplateEvaluationError(code: code, expression: source, message: message)
     }
 }
 
@@ -147,7 +131,7 @@ extension Condition {
             let value = try template.evaluate(in: scope)
             guard case .bool(let result) = value else {
                 throw TemplateEvaluationError(
-                    expression: "when", message: "must evaluate to true or false, not \(value.typeName)")
+                    code: .wrongType, expression: "when", message: "must evaluate to true or false, not \(value.typeName)")
             }
             return result
         case .equals(let left, let right):

@@ -1,11 +1,5 @@
 public import StrictJSON
 
-/// A problem in a template string, found while parsing it.
-public struct TemplateSyntaxError: Error, Sendable, Hashable {
-    /// What is wrong, for people.
-    public var message: String
-}
-
 /// Turns JSON from a workflow file into ``Template`` values.
 public enum TemplateParser {
     /// Parses every string inside `value` for `${...}` expressions.
@@ -65,7 +59,7 @@ public enum TemplateParser {
             var close = index + 2
             while close < count, scalars[close] != Scalar.closeBrace { close += 1 }
             guard close < count else {
-                throw TemplateSyntaxError(message: "\"${\" is not closed by \"}\"; write \"$${\" for a literal \"${\"")
+                throw TemplateSyntaxError.syntax("\"${\" is not closed by \"}\"; write \"$${\" for a literal \"${\"")
             }
             literal += string(scalars, runStart..<index)
             if !literal.isEmpty {
@@ -94,12 +88,12 @@ public enum TemplateParser {
         var next = 0
         func peek() -> Expression.PathComponent? { next < components.count ? components[next] : nil }
         guard case .key(let first)? = peek() else {
-            throw TemplateSyntaxError(message: "\"${\(body)}\" must start with input, steps, item, index, output or execution")
+            throw TemplateSyntaxError.syntax("\"${\(body)}\" must start with input, steps, item, index, output or execution")
         }
         next += 1
         func name(_ what: String) throws(TemplateSyntaxError) -> String {
             guard case .key(let name)? = peek() else {
-                throw TemplateSyntaxError(message: "\"${\(source)}\" needs \(what) after \"\(first).\"")
+                throw TemplateSyntaxError.syntax("\"${\(source)}\" needs \(what) after \"\(first).\"")
             }
             next += 1
             return name
@@ -111,26 +105,26 @@ public enum TemplateParser {
         case "steps":
             let step = try name("a step id")
             guard case .key("output")? = peek() else {
-                throw TemplateSyntaxError(message: "\"${\(source)}\" must read \"steps.\(step).output\"")
+                throw TemplateSyntaxError.syntax("\"${\(source)}\" must read \"steps.\(step).output\"")
             }
             next += 1
             root = .stepOutput(step)
         case "item":
             root = .item
         case "index":
-            guard next == components.count else { throw TemplateSyntaxError(message: "\"${index}\" has no members") }
+            guard next == components.count else { throw TemplateSyntaxError.syntax("\"${index}\" has no members") }
             root = .index
         case "output":
             root = .output
         case "execution":
             let field = try name("\"id\" or \"runId\"")
             guard field == "id" || field == "runId", next == components.count else {
-                throw TemplateSyntaxError(message: "\"${\(source)}\": execution has only \"id\" and \"runId\"")
+                throw TemplateSyntaxError.syntax("\"${\(source)}\": execution has only \"id\" and \"runId\"")
             }
             root = .execution(field)
         default:
-            throw TemplateSyntaxError(
-                message: "\"${\(source)}\" must start with input, steps, item, index, output or execution, not \"\(first)\"")
+            throw TemplateSyntaxError.syntax(
+                "\"${\(source)}\" must start with input, steps, item, index, output or execution, not \"\(first)\"")
         }
         return Expression(root: root, path: next == 0 ? components : Array(components[next...]), source: source)
     }
@@ -139,7 +133,7 @@ public enum TemplateParser {
     static func pathComponents(_ text: String) throws(TemplateSyntaxError) -> [Expression.PathComponent] {
         let scalars = Array(text.unicodeScalars)
         let count = scalars.count
-        guard count > 0 else { throw TemplateSyntaxError(message: "\"${}\" is empty") }
+        guard count > 0 else { throw TemplateSyntaxError.syntax("\"${}\" is empty") }
         var components: [Expression.PathComponent] = []
         /// Where the name being read starts; it ends at `index`.
         var nameStart = 0
@@ -151,7 +145,7 @@ public enum TemplateParser {
                 index += 1
                 expectName = false
             } else if scalar == Scalar.dot {
-                guard nameStart < index else { throw TemplateSyntaxError(message: "\"${\(text)}\" has an empty name") }
+                guard nameStart < index else { throw TemplateSyntaxError.syntax("\"${\(text)}\" has an empty name") }
                 components.append(.key(string(scalars, nameStart..<index)))
                 index += 1
                 nameStart = index
@@ -160,17 +154,17 @@ public enum TemplateParser {
                 if nameStart < index {
                     components.append(.key(string(scalars, nameStart..<index)))
                 } else if components.isEmpty {
-                    throw TemplateSyntaxError(message: "\"${\(text)}\" starts with \"[\"")
+                    throw TemplateSyntaxError.syntax("\"${\(text)}\" starts with \"[\"")
                 }
                 var close = index + 1
                 while close < count, scalars[close] != Scalar.closeBracket { close += 1 }
                 guard close < count, let position = Int(string(scalars, (index + 1)..<close)), position >= 0 else {
-                    throw TemplateSyntaxError(message: "\"${\(text)}\": write an index as [0], [1], ...")
+                    throw TemplateSyntaxError.syntax("\"${\(text)}\": write an index as [0], [1], ...")
                 }
                 components.append(.index(position))
                 index = close + 1
                 if index < count, scalars[index] != Scalar.dot, scalars[index] != Scalar.openBracket {
-                    throw TemplateSyntaxError(message: "\"${\(text)}\": expected \".\" or \"[\" after \"]\"")
+                    throw TemplateSyntaxError.syntax("\"${\(text)}\": expected \".\" or \"[\" after \"]\"")
                 }
                 if index < count, scalars[index] == Scalar.dot {
                     index += 1
@@ -180,13 +174,13 @@ public enum TemplateParser {
                 }
                 nameStart = index
             } else {
-                throw TemplateSyntaxError(message: "\"${\(text)}\" contains \"\(scalar)\"; names use letters, digits, _ and -")
+                throw TemplateSyntaxError.syntax("\"${\(text)}\" contains \"\(scalar)\"; names use letters, digits, _ and -")
             }
         }
         if nameStart < count {
             components.append(.key(string(scalars, nameStart..<count)))
         } else if expectName {
-            throw TemplateSyntaxError(message: "\"${\(text)}\" ends with \".\"")
+            throw TemplateSyntaxError.syntax("\"${\(text)}\" ends with \".\"")
         }
         return components
     }

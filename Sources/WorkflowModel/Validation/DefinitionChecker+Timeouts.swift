@@ -123,7 +123,7 @@ extension DefinitionChecker {
     }
 
     /// A problem set by the workflow defaults shows once, not once per step it reaches.
-    private mutating func reportTimeout(_ code: String, at pointer: JSONPointer, _ message: String) {
+    private mutating func reportTimeout(_ code: Diagnostic.Code, at pointer: JSONPointer, _ message: String) {
         if pointer.tokens.first == "defaults" {
             reportOnce(code, at: pointer, message + " (the workflow defaults apply to every step that does not override them)")
         } else {

@@ -27,7 +27,7 @@ struct DefinitionChecker {
     // MARK: Reporting
 
     /// Records a problem at `pointer`; with `atKey`, at the member's key (for unknown fields).
-    mutating func report(_ code: String, at pointer: JSONPointer, atKey: Bool = false, _ message: String) {
+    mutating func report(_ code: Diagnostic.Code, at pointer: JSONPointer, atKey: Bool = false, _ message: String) {
         var location = document?.location(of: pointer)
         if atKey, let key = document?.keyLocation(of: pointer) { location = key }
         diagnostics.append(
@@ -37,7 +37,7 @@ struct DefinitionChecker {
     }
 
     /// Like ``report(_:at:atKey:_:)`` but only the first time `code` is reported at `pointer`.
-    mutating func reportOnce(_ code: String, at pointer: JSONPointer, _ message: String) {
+    mutating func reportOnce(_ code: Diagnostic.Code, at pointer: JSONPointer, _ message: String) {
         guard reportedOnce.insert("\(code) \(pointer)").inserted else { return }
         report(code, at: pointer, message)
     }

@@ -1,7 +1,7 @@
 /// One problem found in a workflow file or its inputs: a stable code, the place, and what to do.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
-    /// A stable code such as `workflow.unknownField`; listed in `docs/error-codes.md`.
-    public var code: String
+    /// A stable code such as `workflow.unknownField` (``Code``); listed in `docs/error-codes.md`.
+    public var code: Code
     /// The JSON pointer of the offending place, e.g. `/steps/2/activity` (empty for the whole document).
     public var pointer: String
     /// 1-based line of the place in the file, when known.
@@ -12,7 +12,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var message: String
 
     /// Makes a diagnostic.
-    public init(code: String, pointer: String, line: Int? = nil, column: Int? = nil, message: String) {
+    public init(code: Code, pointer: String, line: Int? = nil, column: Int? = nil, message: String) {
         self.code = code
         self.pointer = pointer
         self.line = line

@@ -39,7 +39,7 @@ public enum WorkflowValidator {
             document = try JSONParser.parse(fileBytes, options: JSONParser.Options(maxDepth: Limits.jsonDepthMax))
         } catch {
             let diagnostic = Diagnostic(
-                code: error.code, pointer: "", line: error.location.line, column: error.location.column,
+                code: .json(error.code), pointer: "", line: error.location.line, column: error.location.column,
                 message: error.message)
             return ValidationOutcome(definition: nil, canonicalJSON: nil, diagnostics: [diagnostic])
         }
@@ -77,7 +77,7 @@ public enum WorkflowValidator {
             let right = (b.line ?? Int.max, b.column ?? Int.max)
             if left != right { return left < right }
             if a.pointer != b.pointer { return a.pointer < b.pointer }
-            if a.code != b.code { return a.code < b.code }
+            if a.code != b.code { return a.code.description < b.code.description }
             return a.message < b.message
         }
     }
