@@ -27,6 +27,11 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
     private let fileSystem: any DurableFileSystem
     private let clock: any WallClock
     private let core: Mutex<Core>
+    /// Called with each successful call whose change is saved and logged, after the simulator's lock is released
+    /// and before the caller gets the answer: the end-to-end tests crash the process there
+    /// (`CAIRN_FAILPOINTS=sim.saved:OP:IDENTIFIER=kill`), where an answer lost with the process
+    /// leaves a resource nobody has recorded.
+    private let afterSavedCall: (@Sendable (SimulatorCall) -> Void)?
 
     private struct Core {
         var model: SimulatorModel
@@ -51,7 +56,11 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
     ///     An existing directory continues its persisted sequence.
     /// - Throws: ``SimulatorError`` `sim.io` when the directory cannot be read or written,
     ///   `sim.corruptState` when its files cannot be decoded.
-    public init(directory: String, fileSystem: any DurableFileSystem, clock: any WallClock, seed: UInt64? = nil) throws {
+    public init(
+        directory: String, fileSystem: any DurableFileSystem, clock: any WallClock, seed: UInt64? = nil,
+        afterSavedCall: (@Sendable (SimulatorCall) -> Void)? = nil
+    ) throws {
+        self.afterSavedCall = afterSavedCall
         var trimmed = directory
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.directory = trimmed
@@ -131,7 +140,8 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
         logged: Bool = true, faultable: Bool = true,
         _ body: (inout SimulatorModel, Timestamp) throws -> T
     ) throws -> T {
-        try core.withLock { core throws -> T in
+        var saved: SimulatorCall?
+        let result = core.withLock { core -> Result<T, RDSError> in
             let now = clock.now()
             let requestId = core.requestIds.uuidString()
             var model = core.model
@@ -179,6 +189,7 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
             if logged {
                 do {
                     try Self.append(call, to: core.log)
+                    if call.sequence != nil, call.outcome != "error" { saved = call }
                 } catch {
                     // The call's effect is durable but unrecorded; report it like a lost response so the
                     // caller retries and meets its own resource.
@@ -186,13 +197,14 @@ public final class RDSSimulator: RDSProvider, SecretStore, DatabaseUserAdministr
                         RDSError(code: .internalFailure, message: "The simulator could not record the call: \(error)", httpStatus: 500))
                 }
             }
-            switch result {
-            case .success(let value): return value
-            case .failure(var error):
+            return result.mapError { error in
+                var error = error
                 error.requestId = requestId
-                throw error
+                return error
             }
         }
+        if let saved { afterSavedCall?(saved) }
+        return try result.get()
     }
 
     private static func encoder(pretty: Bool) -> JSONEncoder {

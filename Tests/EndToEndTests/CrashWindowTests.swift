@@ -1,52 +1,53 @@
 #if os(Linux)
     import Foundation
+    import Glibc
     import Testing
 
     extension EndToEnd {
-        /// Narrow crash windows that once ended wrong (both found by this suite, both fixed). Each test
-        /// aims a SIGKILL at its window (a fraction of a millisecond: a few fsyncs), retrying in a fresh
-        /// state directory when the kill lands outside it, and then states what must hold.
+        /// Narrow crash windows that once ended wrong (both found by this suite, both fixed). A test
+        /// either crashes the process at a failpoint placed in the window, or aims a SIGKILL at it (a
+        /// fraction of a millisecond: a few fsyncs), retrying in a fresh state directory when the kill
+        /// lands outside it; then it states what must hold.
         @Suite struct CrashWindowTests {
             /// replicas[0] fails for good while replicas[1] is creating its instance; the engine dies
             /// after replicas[1]'s CreateDBInstanceReadReplica succeeded and before its
             /// ActivityTaskCompleted was written. The resumed rollback must not cancel replicas[1] (that
             /// left the replica behind): it runs again, adopts its instance, and is compensated.
             @Test func crashDuringAFailedParallelStepLeavesNoInstance() async {
-                // Fast simulated time: a missed window costs less; the window itself is in real time.
                 await E2E.run("orphaned-replica", executionId: "e2e-orphan", simSpeed: "1200") { s in
-                    let attempts = 30
-                    for attempt in 1...attempts {
-                        s.resetState()
+                    // Every attempt of replicas[0]'s create fails for good (several times: the resumed run
+                    // must meet the same failure). replicas[1]'s first create is throttled, so it retries
+                    // after its 5 s backoff, long after replicas[0]'s failure is in the history and the
+                    // decider has begun the rollback (which must let replicas[1] finish). The process
+                    // kills itself at a failpoint right after the simulator saved and logged replicas[1]'s
+                    // instance, before the answer reached the activity: the instance exists and no history
+                    // records it. (Aiming a SIGKILL from outside at that window, a few fsyncs wide,
+                    // missed it under load.)
+                    for (identifier, code, times) in [("*eu-west-1*", "InvalidParameterValue", "5"), ("*ap-southeast-2*", "Throttling", "1")] {
                         let fault = try s.cairn([
-                            "sim", "fault", "--operation", "CreateDBInstanceReadReplica", "--code", "InvalidParameterValue", "--times", "1",
-                            "--identifier", "*eu-west-1*",
+                            "sim", "fault", "--operation", "CreateDBInstanceReadReplica", "--code", code, "--times", times,
+                            "--identifier", identifier,
                         ])
                         guard fault.status == 0 else { throw E2EFailure("cairn sim fault failed: \(fault.stderr)") }
-                        let run = try s.startEngine()
-                        let window = "replicas[1]'s instance saved"
-                        // Killed as soon as replicas[1]'s creation is logged; whether replicas[0]'s failure
-                        // is already in the history then depends on which worker reached the simulator first.
-                        // Killed as soon as the simulator has saved replicas[1]'s instance (raw byte search: the
-                        // window is a few fsyncs wide). Whether replicas[0]'s failure is in the history by then
-                        // depends on which worker reached the simulator first.
-                        let statePath = s.stateDirectory + "/sim/state.json"
-                        let killed = try s.kill(run, when: window, watchSimulator: true, allowExit: true) { _ in
-                            String(decoding: s.fileBytes(statePath), as: UTF8.self).contains(#""identifier" : "orders-ap-southeast-2","#)
-                        }
-                        let history = s.history()
-                        guard killed, history.activityIds(withEvent: "ActivityTaskFailed").contains("replicas[0]"),
-                            !history.completedActivities.contains("replicas[1]")
-                        else {
-                            s.note("attempt \(attempt): the kill missed the window")
-                            continue
-                        }
-                        let status = try s.runToClose()
-                        try s.checkClosed(as: "failed", exitStatus: status)
-                        try CrashPointTests.checkRolledBack(s)
-                        s.checkNoWorkRedone()
-                        return
                     }
-                    s.expect(false, "the window was not hit in \(attempts) attempts; nothing was checked")
+                    let failpoint = "sim.saved:CreateDBInstanceReadReplica:orders-ap-southeast-2=kill"
+                    s.engineStarts += 1
+                    s.note("run --id \(s.executionId) with CAIRN_FAILPOINTS=\(failpoint)")
+                    let doomed = try s.spawn(s.runArguments, label: "run", environment: ["CAIRN_FAILPOINTS": failpoint])
+                    let ended = doomed.wait(until: .now + Scenario.patience)
+                    s.expect(ended == 128 + SIGKILL, "the failpoint should have killed the run; it ended with \(String(describing: ended))")
+                    let replica = try s.simInstances().first { $0.identifier == "orders-ap-southeast-2" }
+                    s.expect(replica != nil, "the simulator should hold replicas[1]'s instance at the kill")
+                    let history = s.history()
+                    s.expect(
+                        history.activityIds(withEvent: "ActivityTaskFailed").contains("replicas[0]"),
+                        "replicas[0]'s failure should be in the history at the kill")
+                    s.expect(
+                        !history.completedActivities.contains("replicas[1]"), "replicas[1]'s completion must not be in the history at the kill")
+                    let status = try s.runToClose()
+                    try s.checkClosed(as: "failed", exitStatus: status)
+                    try CrashPointTests.checkRolledBack(s)
+                    s.checkNoWorkRedone()
                 }
             }
 

@@ -79,7 +79,7 @@ struct EngineSession {
     ) throws -> ActivityProviders {
         let simulator: RDSSimulator
         do {
-            simulator = try directory.openSimulator(clock: clock)
+            simulator = try directory.openSimulator(clock: clock, environment: invocation.environment)
             let remembered = try SimulatorSnapshotReader.speed(directory: directory.simulatorPath, fileSystem: directory.fileSystem)
             if let requested {
                 try simulator.setSpeed(requested, override: true)

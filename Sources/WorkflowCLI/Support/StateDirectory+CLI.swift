@@ -39,8 +39,9 @@ extension StateDirectory {
     }
 
     /// The simulator, opened for writing (the caller holds the lock).
-    func openSimulator(clock: any WallClock) throws -> RDSSimulator {
-        try RDSSimulator(directory: simulatorPath, fileSystem: fileSystem, clock: clock)
+    func openSimulator(clock: any WallClock, environment: [String: String] = [:]) throws -> RDSSimulator {
+        try RDSSimulator(
+            directory: simulatorPath, fileSystem: fileSystem, clock: clock, afterSavedCall: Failpoints.simulator(environment))
     }
 }
 

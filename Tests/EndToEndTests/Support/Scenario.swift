@@ -203,8 +203,12 @@
                 return try kill(child, when: label, allowExit: true) { _ in false }
             }
             if passed(before) {
-                note("\"\(label)\" was already passed when this engine started; it is killed at its first write")
-                return try kill(child, when: label + " (passed: first write)") { $0.historyGrew }
+                // A resumed engine writes nothing until it has something to record, so it is killed at
+                // its first write or its first simulator call, whichever comes first.
+                note("\"\(label)\" was already passed when this engine started; it is killed at its first write or call")
+                return try kill(child, when: label + " (passed: first write or call)", watchSimulator: true) {
+                    $0.historyGrew || !$0.newCalls.isEmpty
+                }
             }
             return try kill(child, when: label, watchSimulator: watchSimulator, condition)
         }
