@@ -50,14 +50,16 @@ extension HistoryStore {
     }
 
     /// Closes the execution for writing before it is repaired. Taken between commits, so no batch of
-    /// it is half-way to the disk while the file is read and changed.
+    /// it is half-way to the disk while the file is read and changed. With no writer open (an engine
+    /// resuming after a restart) no batch of it can be under way, and nothing waits for the commit in
+    /// progress: resuming 10,000 executions would otherwise wait for one group commit each.
     private func closeWriter(of executionId: String) {
-        let previous = committing.withLock { _ in
-            state.withLock { state in
-                state.quarantined[executionId] = nil
-                return state.writers.removeValue(forKey: executionId)
-            }
+        let isOpen = state.withLock { state in
+            state.quarantined[executionId] = nil
+            return state.writers[executionId] != nil
         }
+        guard isOpen else { return }
+        let previous = committing.withLock { _ in state.withLock { $0.writers.removeValue(forKey: executionId) } }
         previous?.close()
     }
 
