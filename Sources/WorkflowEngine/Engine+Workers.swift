@@ -87,6 +87,24 @@ extension Engine {
         }
     }
 
+    /// Waits (until `deadline`, or without limit when nil) for an activity task on `taskList` and
+    /// starts its attempt for `identity`: SWF's `PollForActivityTask`, for a worker outside the
+    /// engine. Nil when the deadline passes or the engine stops first. The worker then heartbeats and
+    /// reports with the task's token; it learns of a cancellation from ``recordHeartbeat(taskToken:details:)``.
+    public func pollForActivityTask(taskList: String, identity: String, until deadline: Timestamp?) async -> ActivityTask? {
+        while let task = await activityTasks.poll(taskList: taskList, until: deadline) {
+            guard let slot = executions[task.workflowExecution.workflowId] else { continue }
+            // Withdrawn meanwhile (timed out, canceled, closed): the token is dead, poll again.
+            if begin(task.taskToken, slot, HandBack(identity: identity, cancellation: AttemptCancellation())) { return task }
+        }
+        return nil
+    }
+
+    /// How many activity tasks wait in `taskList` (SWF's `CountPendingActivityTasks`).
+    public func pendingActivityTaskCount(taskList: String) -> Int {
+        activityTasks.waitingCount(taskList: taskList)
+    }
+
     // MARK: Deciders that poll
 
     /// Waits (until `deadline`, or without limit when nil) for a decision task and starts it for

@@ -176,3 +176,47 @@ import WorkflowModel
         #expect(try await harness.engine.waitForClose("exec-1") == .completed)
     }
 }
+
+/// Workers outside the engine: they long-poll a task list by name and report with the token.
+@Suite struct ActivityPollTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aWorkerThatPollsRunsTheActivitiesOfItsTaskList() async throws {
+        let definition = WorkflowDefinition(name: "seq", steps: [step("a"), step("b")])
+        let harness = try Harness(definition: definition, handlers: [], workers: 0)
+        try await harness.start()
+        #expect(await harness.engine.pendingActivityTaskCount(taskList: "default") == 1)
+        #expect(await harness.engine.pendingActivityTaskCount(taskList: "other") == 0)
+        var seen: [String] = []
+        while let task = await harness.engine.pollForActivityTask(taskList: "default", identity: "remote worker", until: nil) {
+            seen.append(task.activityId)
+            #expect(!(await harness.engine.recordHeartbeat(taskToken: task.taskToken, details: ["at": 1])))
+            try await harness.engine.finishAttempt(taskToken: task.taskToken, outcome: .completed(["by": "remote"]))
+            if seen.count == 2 { break }
+        }
+        #expect(seen == ["a", "b"])
+        #expect(try await harness.engine.waitForClose("exec-1") == .completed)
+        let identities = try harness.history().events.compactMap { event -> String? in
+            if case .activityTaskStarted(let started) = event.attributes { return started.identity }
+            return nil
+        }
+        #expect(identities == ["remote worker", "remote worker"])
+    }
+
+    /// A long poll of an empty list ends at its deadline; one on another list does not take the task.
+    @Test(.timeLimit(.minutes(1)))
+    func aLongPollWaitsForItsOwnListUntilItsDeadline() async throws {
+        let clock = ManualClock()
+        let harness = try Harness(definition: WorkflowDefinition(name: "x", steps: [step("a")]), handlers: [], workers: 0, clock: clock)
+        let deadline = clock.now().adding(.seconds(60))
+        let other = Task { await harness.engine.pollForActivityTask(taskList: "other", identity: "w", until: deadline) }
+        let mine = Task { await harness.engine.pollForActivityTask(taskList: "default", identity: "w", until: deadline) }
+        await eventually("both polls wait on the clock") { clock.sleeperCount >= 1 }
+        try await harness.start()
+        let task = try #require(await mine.value)
+        #expect(task.activityId == "a")
+        clock.advance(by: .seconds(60))
+        #expect(await other.value == nil)
+        try await harness.engine.finishAttempt(taskToken: task.taskToken, outcome: .completed(.null))
+        #expect(try await harness.engine.waitForClose("exec-1") == .completed)
+    }
+}
