@@ -159,7 +159,8 @@ let package = Package(
         .testTarget(
             name: "HistoryStoreTests",
             dependencies: ["HistoryStore", "SystemIO", "WorkflowModel", "StrictJSON", "EngineTesting", "HistoryTesting", "Hashing", "Time"]),
-        .testTarget(name: "ExecutionCoreTests", dependencies: ["ExecutionCore", "WorkflowDecider", "WorkflowModel", "StrictJSON", "Time"]),
+        .testTarget(
+            name: "ExecutionCoreTests", dependencies: ["ExecutionCore", "WorkflowDecider", "WorkflowModel", "StrictJSON", "Time", "HistoryTesting"]),
         .testTarget(
             name: "WorkflowEngineTests",
             dependencies: [

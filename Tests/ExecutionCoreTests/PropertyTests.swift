@@ -1,4 +1,5 @@
 import ExecutionCore
+import HistoryTesting
 import StrictJSON
 import Testing
 import WorkflowDecider
@@ -54,7 +55,7 @@ import WorkflowModel
 
     /// Drives one random sequence; counts what it reached in `tally`.
     static func run(seed: UInt64, tally: inout [String: Int]) throws -> (Observer, [HistoryEvent]) {
-        var random = SplitMix64(state: seed &* 0x2545_F491_4F6C_DD1D)
+        var random = SeededRandom(seed: seed &* 0x2545_F491_4F6C_DD1D)
         var harness = try MachineHarness(Self.workflow, input: JSONObject([("items", [1, 2, 3, 4])]))
         var observer = Observer()
         observer.notice(harness.lastActions)
@@ -89,7 +90,7 @@ import WorkflowModel
 
     /// One input, chosen among what is possible now, plus some that are not (stale tokens and
     /// deadlines), so refusals are exercised too.
-    static func randomInput(_ random: inout SplitMix64, _ harness: MachineHarness, _ observer: Observer) -> ExecutionInput {
+    static func randomInput(_ random: inout SeededRandom, _ harness: MachineHarness, _ observer: Observer) -> ExecutionInput {
         let machine = harness.machine
         let queued = observer.offered.keys.filter { !observer.running.contains($0) }.sorted()
         let running = observer.running.sorted()
