@@ -72,9 +72,9 @@ let package = Package(
             name: "AWSRDS",
             dependencies: ["RDSCore", "AWSSigning", "AWSConfiguration", "Time", "StrictJSON"], exclude: ["README.md"]),
         /// Database users over a real connection: a PostgreSQL administrator that drives `psql`.
-        .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing"], exclude: ["README.md"]),
+        .target(name: "DatabaseAdministration", dependencies: ["RDSCore", "Hashing", "SystemIO"], exclude: ["README.md"]),
         /// Built-in activities: rds.*, db.resetUserPasswords, exec, sleep, noop.
-        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "Time", "StrictJSON"], exclude: ["README.md"]),
+        .target(name: "Activities", dependencies: ["RDSCore", "WorkflowModel", "Time", "StrictJSON", "SystemIO"], exclude: ["README.md"]),
 
         // MARK: Command line
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemIO
 
 #if canImport(Glibc)
     import Glibc
@@ -43,9 +44,8 @@ enum ProcessGroupRunner {
         var stdin: [UInt8]
     }
 
-    /// The pipe buffer on Linux: input up to this size is written before the program starts, so the
-    /// write can neither block nor raise SIGPIPE.
-    static let stdinBytesMax = 65_536
+    /// Input up to this size is written before the program starts (``SystemIO/ProgramLaunch``).
+    static let stdinBytesMax = ProgramLaunch.stdinBytesMax
 
     /// Runs `command` and returns once the program has exited and every holder of its stdout and stderr
     /// has closed them. Cancelling the task ends the program's process group (see ``ProcessGroup``)
@@ -79,112 +79,18 @@ enum ProcessGroupRunner {
             stdoutTruncated: outTotal > out.count, stderrTail: err)
     }
 
-    /// Makes the pipes, writes stdin, starts the program and closes the child's ends; returns the group
+    /// Starts the program in a process group of its own (``SystemIO/ProgramLaunch``); returns the group
     /// and the read ends of stdout and stderr.
     private static func launch(_ command: Command) throws -> (ProcessGroup, Int32, Int32) {
-        var opened: [Int32] = []
-        func pipe() throws -> (read: Int32, write: Int32) {
-            var ends: [Int32] = [-1, -1]
-            guard let pipe2 = GNU.pipe2 else { throw LaunchFailure(code: ENOSYS) }
-            // Close-on-exec: a program started concurrently for another caller must not inherit these.
-            guard pipe2(&ends, O_CLOEXEC) == 0 else { throw LaunchFailure(code: errno) }
-            opened += ends
-            return (ends[0], ends[1])
-        }
-        let input: (read: Int32, write: Int32)
-        let output: (read: Int32, write: Int32)
-        let errors: (read: Int32, write: Int32)
+        let program = ProgramLaunch.Program(
+            executable: command.executable, arguments: command.arguments, environment: command.environment,
+            workingDirectory: command.workingDirectory, stdin: command.stdin)
         do {
-            (input, output, errors) = (try pipe(), try pipe(), try pipe())
-        } catch {
-            for descriptor in opened { close(descriptor) }
-            throw error
+            let started = try ProgramLaunch.start(program, newProcessGroup: true)
+            return (ProcessGroup(leader: started.pid), started.stdout, started.stderr)
+        } catch let error as SystemError {
+            throw LaunchFailure(code: error.errno ?? EIO)
         }
-        writeAll(input.write, command.stdin)
-        close(input.write)
-        let spawned = spawn(command, stdin: input.read, stdout: output.write, stderr: errors.write)
-        for descriptor in [input.read, output.write, errors.write] { close(descriptor) }
-        switch spawned {
-        case .success(let pid):
-            return (ProcessGroup(leader: pid), output.read, errors.read)
-        case .failure(let failure):
-            for descriptor in [output.read, errors.read] { close(descriptor) }
-            throw failure
-        }
-    }
-
-    /// `posix_spawn` into a new process group (group id = the child's pid) with an empty signal mask,
-    /// every signal at its default disposition, the three pipes as stdin, stdout and stderr and every
-    /// other descriptor closed.
-    private static func spawn(_ command: Command, stdin: Int32, stdout: Int32, stderr: Int32) -> Result<pid_t, LaunchFailure> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        guard let addCloseFrom = GNU.addCloseFrom, let addChdir = GNU.addChdir else { return .failure(LaunchFailure(code: ENOSYS)) }
-        var code = addCloseFrom(&actions, 3)
-        if code == 0, let directory = command.workingDirectory { code = addChdir(&actions, directory) }
-        guard code == 0 else { return .failure(LaunchFailure(code: code)) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The engine's threads may block SIGTERM and the Swift runtime ignores SIGPIPE; the child
-        // inherits both unless told otherwise, and a blocked SIGTERM would make termination a no-op.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let argv = ([command.executable] + command.arguments).map { strdup($0) } + [nil]
-        let envp = command.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            // The environment may hold a secret: wipe the copies before freeing them.
-            for pointer in argv + envp {
-                guard let pointer else { continue }
-                memset(pointer, 0, strlen(pointer))
-                free(pointer)
-            }
-        }
-        var pid: pid_t = 0
-        code = posix_spawn(&pid, command.executable, &actions, &attributes, argv, envp)
-        return code == 0 ? .success(pid) : .failure(LaunchFailure(code: code))
-    }
-
-    /// Writes all of `bytes`, retrying after interruptions; on another error the program sees its input
-    /// end early and fails in its own words.
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if !(written < 0 && errno == EINTR) {
-                    return
-                }
-            }
-        }
-    }
-
-    /// GNU extensions (glibc 2.34 or later) that Glibc's Swift module hides (it is built without
-    /// `_GNU_SOURCE`); looked up by name, nil with an older glibc, where launches fail with ENOSYS.
-    private enum GNU {
-        typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-
-        static let pipe2 = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
-        static let addCloseFrom = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
-            unsafeBitCast($0, to: AddCloseFrom.self)
-        }
-        static let addChdir = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map { unsafeBitCast($0, to: AddChdir.self) }
     }
 }
 
