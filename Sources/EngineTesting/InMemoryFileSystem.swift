@@ -410,6 +410,11 @@ public final class InMemoryFileSystem: DurableFileSystem, Sendable {
         }
     }
 
+    /// Whether a lock on `path` is held (by any holder; the model does not tell processes apart).
+    public func lockIsHeld(at path: String) -> Bool? {
+        state.withLock { state in state.locks[Self.normalize(path)] != nil }
+    }
+
     /// Takes the lock (refused with `wouldBlock` and the holder's text); a crash releases it.
     public func lockFile(at path: String, holderDescription: String) throws -> any FileLock {
         try state.withLock { state in

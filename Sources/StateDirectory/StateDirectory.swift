@@ -68,6 +68,11 @@ public struct StateDirectory: Sendable {
         fileSystem.lockHolder(at: lockPath)
     }
 
+    /// Whether an engine holds the lock now, found without taking it; nil when that cannot be told.
+    public func lockIsHeld() -> Bool? {
+        fileSystem.lockIsHeld(at: lockPath)
+    }
+
     // MARK: Opening
 
     /// The store, for reading (no lock, never modifies anything); `executionId` names what the

@@ -33,6 +33,9 @@ public protocol DurableFileSystem: Sendable {
     /// or the process exits. Throws ``SystemError`` with code `wouldBlock` when another holder has it;
     /// `holderDescription` is written into the file so the refusal can say who holds it.
     func lockFile(at path: String, holderDescription: String) throws -> any FileLock
+    /// Whether some process holds the lock on `path` now, found without taking it (taking it would
+    /// rewrite the holder's description); nil when that cannot be told.
+    func lockIsHeld(at path: String) -> Bool?
     /// Whether `name` (a name in a directory, not a path) is one this file system gives the temporary
     /// file of an atomic write. A crash can leave such a file behind; whoever alone writes in that
     /// directory may remove it. (Default: ``TemporaryName/matches(_:)``.)

@@ -140,6 +140,24 @@ public struct PosixFileSystem: DurableFileSystem {
     ///
     /// `flock` locks belong to the open file description, so a second call in the same process is
     /// refused too, and the kernel drops the lock when the process dies: a stale file never blocks.
+    /// Reads Linux's `/proc/locks`, which lists every `flock` with the file's device and inode: asking
+    /// the lock itself (even for a shared lock) could make an engine starting at that moment fail.
+    public func lockIsHeld(at path: String) -> Bool? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return errno == ENOENT ? false : nil }
+        guard let bytes = try? readFile(at: "/proc/locks") else { return nil }
+        // The kernel names the file MAJOR:MINOR:INODE (hex, hex, decimal); glibc's encoding of st_dev.
+        let device = UInt64(info.st_dev)
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+        let file = String(major, radix: 16).leftPadded(to: 2) + ":" + String(minor, radix: 16).leftPadded(to: 2) + ":"
+            + String(UInt64(info.st_ino))
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.contains("FLOCK") && fields.contains(Substring(file))
+        }
+    }
+
     public func lockFile(at path: String, holderDescription: String) throws -> any FileLock {
         let fd = try Posix.open(path, O_RDWR | O_CREAT)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -489,5 +507,12 @@ enum Posix {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }
         let directory = String(path[..<slash])
         return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+}
+
+extension String {
+    /// The string with zeros before it up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

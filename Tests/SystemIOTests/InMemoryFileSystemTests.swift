@@ -36,6 +36,19 @@ import Testing
         #expect(try fileSystem.readFile(at: "/d/e/f") == Array("head\nhello\n".utf8))
     }
 
+    @Test func aHeldLockIsSeenUntilReleasedOrACrash() throws {
+        let fileSystem = InMemoryFileSystem(seed: 3)
+        try fileSystem.createDirectory(at: "/a")
+        #expect(fileSystem.lockIsHeld(at: "/a/LOCK") == false)
+        let lock = try fileSystem.lockFile(at: "/a/LOCK", holderDescription: "me")
+        #expect(fileSystem.lockIsHeld(at: "/a/LOCK") == true)
+        lock.release()
+        #expect(fileSystem.lockIsHeld(at: "/a/LOCK") == false)
+        _ = try fileSystem.lockFile(at: "/a/LOCK", holderDescription: "me")
+        fileSystem.crash(mode: .processKill)
+        #expect(fileSystem.lockIsHeld(at: "/a/LOCK") == false)
+    }
+
     @Test func processKillKeepsUnsyncedBytes() throws {
         let fileSystem = try prepared()
         try fileSystem.openForAppending(at: "/d/e/f").append(bytes)

@@ -27,6 +27,20 @@ import Testing
 
     func code(_ error: any Error) -> SystemError.Code? { (error as? SystemError)?.code }
 
+    /// A held lock is seen without taking it (nothing is written to LOCK); a released one is not.
+    @Test func aHeldLockIsSeenWithoutTakingIt() throws {
+        try withTemporaryDirectory { root in
+            let fileSystem = PosixFileSystem()
+            let path = root + "/LOCK"
+            #expect(fileSystem.lockIsHeld(at: path) == false)
+            let lock = try fileSystem.lockFile(at: path, holderDescription: "pid 1, test")
+            #expect(fileSystem.lockIsHeld(at: path) == true)
+            #expect(fileSystem.lockHolder(at: path) == "pid 1, test")
+            lock.release()
+            #expect(fileSystem.lockIsHeld(at: path) == false)
+        }
+    }
+
     @Test func createAppendSyncAndReopen() throws {
         try withTemporaryDirectory { root in
             let directory = root + "/state/executions"

@@ -1,5 +1,5 @@
 import StrictJSON
-public import Time
+import Time
 public import WorkflowModel
 
 /// One record of a history file after the header: an SWF history event, or an engine bookkeeping

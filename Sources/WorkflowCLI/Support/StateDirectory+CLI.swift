@@ -21,23 +21,6 @@ extension StateDirectory {
         }
     }
 
-    /// Whether some process holds the engine lock now, read from Linux's `/proc/locks` (taking the
-    /// lock to find out would rewrite LOCK); nil when that cannot be told.
-    func lockIsHeld() -> Bool? {
-        var info = stat()
-        guard stat(lockPath, &info) == 0 else { return errno == ENOENT ? false : nil }
-        guard let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
-        // The kernel names the file MAJOR:MINOR:INODE (hex, hex, decimal); glibc's encoding of st_dev.
-        let device = UInt64(info.st_dev)
-        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
-        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
-        let file = Substring(String(format: "%02llx:%02llx:%llu", major, minor, UInt64(info.st_ino)))
-        return locks.split(separator: "\n").contains { line in
-            let fields = line.split(separator: " ")
-            return fields.contains("FLOCK") && fields.contains(file)
-        }
-    }
-
     /// The simulator, opened for writing (the caller holds the lock).
     func openSimulator(clock: any WallClock, environment: [String: String] = [:]) throws -> RDSSimulator {
         try RDSSimulator(
