@@ -1,8 +1,8 @@
 public import Time
 
 /// The RDS operations Cairn needs, in the Query API's vocabulary. Two providers implement it: the
-/// embedded simulator (`RDSSimulator`) and, later, the real API over SigV4, so the activities never
-/// know which one answers.
+/// embedded simulator (`RDSSimulator`) and the real Query API over SigV4 (`AWSRDS`), so the activities
+/// never know which one answers.
 ///
 /// Every method throws ``RDSError`` for an answer from the service, with the exact AWS code.
 public protocol RDSProvider: Sendable {
@@ -51,7 +51,7 @@ extension RDSProvider {
 }
 
 /// Secrets Manager's shape, reduced to what Cairn needs: store a value under a name, read it back
-/// by ARN. Implemented by the simulator now and by Secrets Manager later.
+/// by ARN. Implemented by the simulator and by AWS Secrets Manager (`AWSRDS`).
 public protocol SecretStore: Sendable {
     /// Creates secret `name` in `region`, or stores a new value for it when it exists (the ARN stays
     /// the same), so a retried step may overwrite what an earlier attempt stored.
@@ -63,7 +63,8 @@ public protocol SecretStore: Sendable {
 }
 
 /// Administers the users inside a database engine (not the RDS control plane): lists application
-/// users and sets their passwords. The simulator implements it; a PostgreSQL client comes later.
+/// users and sets their passwords. Implemented by the simulator and, against AWS, by
+/// `DatabaseAdministration`'s `psql` client.
 public protocol DatabaseUserAdministrator: Sendable {
     /// The database's users other than the master user and `rds*` system users, sorted.
     func listApplicationUsers(region: String, instanceIdentifier: String) async throws -> [String]
