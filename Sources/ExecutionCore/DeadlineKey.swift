@@ -18,8 +18,8 @@ public enum DeadlineKey: Hashable, Sendable {
     /// The end of an activity's retry backoff.
     case retry(Int64)
 
-    /// The activity this deadline belongs to, if it belongs to one.
-    var scheduledEventId: Int64? {
+    /// The activity (its `ActivityTaskScheduled` event id) this deadline belongs to, if it belongs to one.
+    public var scheduledEventId: Int64? {
         switch self {
         case .scheduleToClose(let id), .scheduleToStart(let id), .startToClose(let id), .heartbeat(let id), .retry(let id): id
         case .timer, .executionTimeout, .decisionTaskStartToClose: nil

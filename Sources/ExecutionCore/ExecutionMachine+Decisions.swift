@@ -60,15 +60,16 @@ extension ExecutionMachine {
         }
         disarm(.decisionTaskStartToClose)
         decisionTask = nil
-        guard Self.fits(decisions, in: state) else {
-            record(.decisionTaskCompleted(DecisionTaskCompletedEventAttributes(scheduledEventId: open.scheduledEventId, startedEventId: startedEventId)))
+        // The room check counts this event itself, so it is made before the event is recorded.
+        let fits = Self.fits(decisions, in: state)
+        record(.decisionTaskCompleted(DecisionTaskCompletedEventAttributes(scheduledEventId: open.scheduledEventId, startedEventId: startedEventId)))
+        guard fits else {
             terminate(
                 reason: "HistoryLimitExceeded",
                 details: .string("the decisions would take the history past its limit of \(Limits.historyEventsMax) events"),
                 cause: "EVENT_LIMIT_EXCEEDED", identity: nil)
             return
         }
-        record(.decisionTaskCompleted(DecisionTaskCompletedEventAttributes(scheduledEventId: open.scheduledEventId, startedEventId: startedEventId)))
         let completedEventId = state.lastEventId
         var canceledAtOnce: [Int64] = []
         for decision in decisions {

@@ -86,12 +86,13 @@ public struct ExecutionMachine: Sendable {
     ///   - undecided: whether the caller knows the history holds something a decider has not decided:
     ///     a crash can cut a batch after its `DecisionTaskCompleted`, losing decisions that nothing in
     ///     the history itself shows are missing (the in-process engine asks its decider).
+    ///   - state: `events` already folded, when the caller has it (so a resume folds a history once).
     public static func recover(
         executionId: String, events: [HistoryEvent], attemptFailures: [ActivityAttemptFailed], undecided: Bool = false,
-        incarnation: String, at now: Timestamp
+        state: HistoryState? = nil, incarnation: String, at now: Timestamp
     ) -> (ExecutionMachine, Transition) {
         var machine = ExecutionMachine(
-            executionId: executionId, state: HistoryState(events: events), incarnation: incarnation, now: now)
+            executionId: executionId, state: state ?? HistoryState(events: events), incarnation: incarnation, now: now)
         guard !machine.state.isClosed else { return (machine, Transition()) }
         var lastFailure: [Int64: ActivityAttemptFailed] = [:]
         for failure in attemptFailures { lastFailure[failure.scheduledEventId] = failure }

@@ -15,7 +15,7 @@ extension Engine {
             switch action {
             case .offerActivityTask(let task):
                 let runsHere = handlers[task.activityType.name] != nil
-                if let handBack, handedBack == nil, runsHere, !activityTasks.hasWaitingTasks, begin(task, slot, handBack) {
+                if let handBack, handedBack == nil, runsHere, !activityTasks.hasWaitingTasks, begin(task.taskToken, slot, handBack) {
                     handedBack = task
                 } else {
                     activityTasks.offer(task, runsInProcess: runsHere)

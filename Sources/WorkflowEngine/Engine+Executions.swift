@@ -118,7 +118,7 @@ extension Engine {
             && !Decider.decisions(definition: definition, state: state, catalog: configuration.catalog).isEmpty
         let now = clock.now()
         let (machine, first) = ExecutionMachine.recover(
-            executionId: executionId, events: events, attemptFailures: failures, undecided: undecided,
+            executionId: executionId, events: events, attemptFailures: failures, undecided: undecided, state: state,
             incarnation: configuration.incarnation, at: now)
         let slot = ExecutionSlot(machine: machine, definition: definition)
         slot.turnHeld = true

@@ -17,10 +17,6 @@ extension Engine {
 
     /// Starts the queued attempt `token` for the worker in `handBack`. Records no event (the attempt's
     /// `ActivityTaskStarted` is written with its outcome), so nothing waits for the disk.
-    func begin(_ task: ActivityTask, _ slot: ExecutionSlot, _ handBack: HandBack) -> Bool {
-        begin(task.taskToken, slot, handBack)
-    }
-
     func begin(_ token: String, _ slot: ExecutionSlot, _ handBack: HandBack) -> Bool {
         guard let transition = try? slot.machine.apply(.attemptStarted(taskToken: token, identity: handBack.identity), at: clock.now())
         else { return false }

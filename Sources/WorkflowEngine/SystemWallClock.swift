@@ -1,6 +1,5 @@
 import Foundation
 public import Time
-public import WorkflowModel
 
 /// The real clock: wall time for event timestamps, and waiting with `Task.sleep`.
 public struct SystemWallClock: WallClock {

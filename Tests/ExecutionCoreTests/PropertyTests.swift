@@ -176,7 +176,7 @@ extension PropertyTests.Observer {
             check(machine.armed.isEmpty && machine.runs.isEmpty, "step \(step): a closed execution keeps work or deadlines")
         }
         for key in machine.armed.keys {
-            if let id = key.activityScheduledEventId { check(machine.runs[id] != nil, "step \(step): \(key) armed for a closed activity") }
+            if let id = key.scheduledEventId { check(machine.runs[id] != nil, "step \(step): \(key) armed for a closed activity") }
         }
     }
 }
@@ -197,16 +197,6 @@ extension ExecutionInput {
     var token: String? {
         switch self {
         case .attemptStarted(let token, _), .attemptEnded(let token, _), .heartbeat(let token, _): token
-        default: nil
-        }
-    }
-}
-
-extension DeadlineKey {
-    /// The activity an attempt deadline belongs to.
-    var activityScheduledEventId: Int64? {
-        switch self {
-        case .scheduleToClose(let id), .scheduleToStart(let id), .startToClose(let id), .heartbeat(let id), .retry(let id): id
         default: nil
         }
     }
